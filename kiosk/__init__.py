@@ -1,0 +1,1 @@
+"""Offline digital-human service kiosk."""

@@ -1,0 +1,1 @@
+"""`kiosk` subcommands: each module here has ``register(subparsers)``."""

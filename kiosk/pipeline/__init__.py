@@ -1,0 +1,1 @@
+"""The conversation pipeline: stages, typed events and the bus that carries them."""
