@@ -1,0 +1,1 @@
+"""Site deployment: self-test, service heartbeat (watchdog), supervisor, site config checks."""
