@@ -51,13 +51,26 @@ class VisionSection:
     engage_hold_s: float = 0.7
     leave_timeout_s: float = 3.0
     cooldown_s: float = 10.0
+    fov_deg: float = 60.0  # horizontal field of view, used when focal_length_px is 0
+    mirrored: bool = False  # the camera already delivers a mirror image
+    max_fps: float = 30.0  # processing rate while someone is tracked
+    idle_detect_hz: float = 2.0  # detection rate while nobody is there
+    detect_hz: float = 4.0  # detection rate (new faces) while someone is tracked
+    max_faces: int = 3  # faces followed with a face mesh at once
+    min_face_confidence: float = 0.5
+    attention_yaw_deg: float = 25.0  # facing the screen: head turned less than this
+    attention_pitch_deg: float = 25.0
+    notice_hold_s: float = 0.3
+    look_away_s: float = 1.5  # an engaged visitor looking away this long starts disengaging
+    hysteresis: float = 0.15  # distance thresholds widen by this fraction once crossed
+    switch_hold_s: float = 1.0  # another person must be the better primary this long
 
 
 @dataclass
 class NluSection:
     encoder: str = ""  # optional local Hugging Face model folder (frozen encoder + trained head)
     low_confidence: float = 0.45
-    min_margin: float = 0.08
+    min_margin: float = 0.06  # top-2 similarity margin below which the kiosk asks which one
 
 
 @dataclass

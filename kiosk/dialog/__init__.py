@@ -1,0 +1,1 @@
+"""Understanding and answering: language, normalisation, matching, dialog state."""

@@ -1,0 +1,263 @@
+"""The dialog engine: one visitor session at a time, answering only from the venue pack.
+
+Ladder when unsure: two close topics -> ask which one; nothing fits -> ask to rephrase once,
+then hand off to the help desk and hotline. Flows ask for the visitor's case first.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher
+from kiosk.dialog.privacy import contains_personal_data, redact
+from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
+from kiosk.dialog.text import detect_lang, normalize
+from kiosk.pack.model import Flow, Topic, VenuePack
+
+ANSWERED, ASKING, CLARIFYING, REPHRASE, HANDOFF, SOCIAL = (
+    "answered", "asking", "clarifying", "rephrase", "handoff", "social")
+_ORDINALS = {
+    0: ("第一", "前面", "前一个", "第一个", "first", "the first", "former", "첫"),
+    1: ("第二", "后面", "后一个", "第二个", "second", "the second", "latter", "두"),
+}
+
+
+@dataclass
+class Reply:
+    text: str
+    intent: str | None
+    confidence: float
+    lang: str
+    state: str
+    places: list[str] = field(default_factory=list)
+    title: str | None = None
+    options: list[str] = field(default_factory=list)  # intents offered when clarifying
+    mode: str = "text"
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["reply"] = d.pop("text")
+        return d
+
+
+class DialogEngine:
+    """Pack + matcher + thresholds; creates sessions. Safe to share between threads."""
+
+    def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
+                 low_confidence: float = 0.45, min_margin: float = 0.06) -> None:
+        self.pack = pack
+        self.lexical = LexicalMatcher(pack)
+        self.matcher: Matcher = matcher or self.lexical
+        self.shared = shared or load_shared_dialogs()
+        self.low_confidence = low_confidence
+        self.min_margin = min_margin
+
+    def new_session(self) -> "Session":
+        return Session(self)
+
+    # -- wording ------------------------------------------------------------------------------
+    def answer_of(self, intent: str, lang: str) -> tuple[str, list[str]] | None:
+        base, _, sub = intent.partition(".")
+        topic = self.pack.topic(base)
+        if topic is not None:
+            if not sub:
+                return _pick(topic.answer, lang), list(topic.places)
+            fu = next((f for f in topic.followups if f.id == intent), None)
+            return (_pick(fu.answer, lang), list(fu.places or topic.places)) if fu else None
+        flow = self.pack.flow(base)
+        if flow is not None:
+            if not sub:
+                return _pick(flow.ask, lang), list(flow.places)
+            case = next((c for c in flow.cases if c.id == intent), None)
+            return (_pick(case.answer, lang), list(case.places or flow.places)) if case else None
+        return None
+
+    def venue_values(self, lang: str) -> dict[str, str]:
+        v = self.pack.venue
+        desk = self.pack.places.get(v.help_desk_place)
+        return {"venue": _pick(v.name, lang), "hotline": v.hotline,
+                "desk": _pick(desk.name, lang) if desk else _pick(v.help_desk_description, lang)}
+
+    def fallback_text(self, key: str, lang: str, **values: str) -> str:
+        table = self.pack.venue.fallback.get(key)
+        template = _pick(table, lang) if table else self.shared.text(key, lang)
+        merged = {**self.venue_values(lang), **values}
+        try:
+            return template.format(**merged)
+        except (KeyError, IndexError):
+            return template
+
+    def suggestions(self, lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """Touch menu: (group id, group title, [(intent, button label)]) in pack order."""
+        out = []
+        for g in self.pack.venue.groups:
+            items = [(it.id, _pick(it.title, lang)) for it in self.pack.group_items(g.id)]
+            if items:
+                out.append((g.id, _pick(g.title, lang), items))
+        return out
+
+
+def _pick(text: dict[str, str], lang: str) -> str:
+    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+
+
+class Session:
+    """One visitor's conversation: context for follow-ups, pending flow or clarification."""
+
+    def __init__(self, engine: DialogEngine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Wipe everything about the visitor: context, pending questions, language, counters."""
+        self.context: str | None = None
+        self.pending_flow: str | None = None
+        self.options: list[str] = []
+        self.rephrased = 0
+        self.asked_again = 0
+        self.lang: str | None = None
+        self.turns = 0
+
+    # -- entry points -------------------------------------------------------------------------
+    def handle(self, text: str, lang: str | None = None, mode: str = "text") -> Reply:
+        """Answer one utterance (typed or recognised speech)."""
+        start = time.perf_counter()
+        with self._lock:
+            clean = redact(text)
+            languages = self.engine.pack.languages
+            lang = lang if lang in languages else detect_lang(clean, languages)
+            self.lang = lang
+            self.turns += 1
+            reply = self._understand(clean, lang)
+            if contains_personal_data(text):
+                reply.text = f"{self.engine.shared.text('privacy', lang)} {reply.text}".strip()
+            reply.mode = mode
+            reply.latency_ms = round((time.perf_counter() - start) * 1000, 3)
+            return reply
+
+    def select(self, intent: str, lang: str | None = None) -> Reply:
+        """A touched button: the intent is known, answer it directly."""
+        start = time.perf_counter()
+        with self._lock:
+            lang = lang or self.lang or self.engine.pack.languages[0]
+            self.turns += 1
+            reply = self._answer(intent, 1.0, lang)
+            reply.mode = "touch"
+            reply.latency_ms = round((time.perf_counter() - start) * 1000, 3)
+            return reply
+
+    # -- the ladder ---------------------------------------------------------------------------
+    def _understand(self, text: str, lang: str) -> Reply:
+        if not normalize(text, lang):
+            return self._not_understood(lang)
+        social = self.engine.shared.social_intent(text, lang)
+        if social == "handoff":
+            return self._handoff(lang)
+        if social:
+            return Reply(self.engine.shared.text(social, lang, **self.engine.venue_values(lang)), None, 1.0, lang, SOCIAL)
+        if self.pending_flow:
+            reply = self._continue_flow(text, lang)
+            if reply:
+                return reply
+        if self.options:
+            reply = self._resolve_clarification(text, lang)
+            if reply:
+                return reply
+        ranked = self.engine.matcher.rank(text, lang, self.context)
+        # a flow already answered: naming another case switches case ("那过期了呢")
+        if self.context and "." in self.context and self.engine.pack.flow(self.context.split(".")[0]):
+            case = self.engine.lexical.match_case(self.context.split(".")[0], text, lang)
+            top_conf = ranked[0].confidence if ranked else 0.0
+            if case and case != self.context and top_conf < 0.9:
+                return self._answer(case, max(top_conf, 0.8), lang)
+        return self._decide(ranked, text, lang)
+
+    def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
+        if not ranked or ranked[0].confidence < self.engine.low_confidence:
+            return self._not_understood(lang)
+        top = ranked[0]
+        rival = next((c for c in ranked[1:] if c.intent.split(".")[0] != top.intent.split(".")[0]), None)
+        if rival and rival.confidence >= self.engine.low_confidence and top.score - rival.score < self.engine.min_margin:
+            return self._clarify(top, rival, lang)
+        flow = self.engine.pack.flow(top.intent)
+        if flow is not None:
+            case = self.engine.lexical.match_case(flow.id, text, lang)
+            if case:
+                return self._answer(case, top.confidence, lang)
+            return self._ask_case(flow, top.confidence, lang)
+        return self._answer(top.intent, top.confidence, lang)
+
+    def _answer(self, intent: str, confidence: float, lang: str) -> Reply:
+        found = self.engine.answer_of(intent, lang)
+        if found is None:
+            return self._not_understood(lang)
+        flow = self.engine.pack.flow(intent)
+        if flow is not None:  # a flow touched or named without its case
+            return self._ask_case(flow, confidence, lang)
+        text, places = found
+        self.context, self.pending_flow, self.options = intent, None, []
+        self.rephrased = self.asked_again = 0
+        return Reply(text, intent, round(confidence, 4), lang, ANSWERED, places, self.engine.pack.title_of(intent, lang))
+
+    def _ask_case(self, flow: Flow, confidence: float, lang: str) -> Reply:
+        self.pending_flow, self.options, self.context = flow.id, [], flow.id
+        return Reply(_pick(flow.ask, lang), flow.id, round(confidence, 4), lang, ASKING, list(flow.places),
+                     _pick(flow.title, lang), [c.id for c in flow.cases])
+
+    def _continue_flow(self, text: str, lang: str) -> Reply | None:
+        flow = self.engine.pack.flow(self.pending_flow or "")
+        if flow is None:
+            self.pending_flow = None
+            return None
+        case = self.engine.lexical.match_case(flow.id, text, lang)
+        if case:
+            return self._answer(case, 0.9, lang)
+        ranked = self.engine.matcher.rank(text, lang, self.context)
+        if ranked and ranked[0].confidence >= self.engine.low_confidence and ranked[0].intent != flow.id:
+            self.pending_flow = None  # the visitor moved on to something else
+            return None
+        if self.asked_again == 0:
+            self.asked_again = 1
+            return self._ask_case(flow, 0.5, lang)
+        self.pending_flow = None
+        return self._handoff(lang)
+
+    def _clarify(self, a: Candidate, b: Candidate, lang: str) -> Reply:
+        pack = self.engine.pack
+        self.options = [a.intent, b.intent]
+        text = self.engine.fallback_text("clarify", lang, a=pack.title_of(a.intent, lang), b=pack.title_of(b.intent, lang))
+        return Reply(text, None, round(a.confidence, 4), lang, CLARIFYING, [], None, list(self.options))
+
+    def _resolve_clarification(self, text: str, lang: str) -> Reply | None:
+        options, self.options = self.options, []
+        norm = normalize(text, lang)
+        for index, words in _ORDINALS.items():
+            if any(w in norm for w in words) and index < len(options):
+                return self._answer(options[index], 0.9, lang)
+        ranked = self.engine.matcher.rank(text, lang, None, top=10)
+        for cand in ranked:
+            if cand.intent in options and cand.confidence >= self.engine.low_confidence * 0.8:
+                return self._answer(cand.intent, cand.confidence, lang)
+        for intent in options:  # the visitor repeated (part of) a title
+            title = normalize(self.engine.pack.title_of(intent, lang), lang)
+            if title and (title in norm or norm in title) and len(norm) >= 2:
+                return self._answer(intent, 0.9, lang)
+        return None
+
+    def _not_understood(self, lang: str) -> Reply:
+        self.pending_flow, self.options = None, []
+        if self.rephrased == 0:
+            self.rephrased = 1
+            return Reply(self.engine.fallback_text("rephrase", lang), None, 0.0, lang, REPHRASE)
+        return self._handoff(lang)
+
+    def _handoff(self, lang: str) -> Reply:
+        self.rephrased = 0
+        self.pending_flow, self.options = None, []
+        desk = self.engine.pack.venue.help_desk_place
+        return Reply(self.engine.fallback_text("handoff", lang), None, 0.0, lang, HANDOFF, [desk] if desk else [])
+

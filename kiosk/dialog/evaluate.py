@@ -1,0 +1,138 @@
+"""Scoring a dialog engine on a dev set of held-out visitor questions and multi-turn dialogs.
+
+Dev set YAML: ``single: [{q, expect}]`` and ``dialogs: [{name, turns: [{q, expect}]}]``, where
+``expect`` is an intent id (topic, ``topic.followup``, flow id when the kiosk must ask the case,
+``flow.case``) or null for an out-of-domain question that must not be answered.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kiosk.dialog.engine import ANSWERED, ASKING, HANDOFF, REPHRASE, DialogEngine, Reply
+
+
+@dataclass
+class DevItem:
+    q: str
+    expect: str | None
+
+
+@dataclass
+class DevSet:
+    venue: str
+    single: list[DevItem]
+    dialogs: list[tuple[str, list[DevItem]]]
+
+    @property
+    def in_domain(self) -> list[DevItem]:
+        return [i for i in self.single if i.expect]
+
+    @property
+    def out_of_domain(self) -> list[DevItem]:
+        return [i for i in self.single if not i.expect]
+
+
+def load_devset(path: str | Path) -> DevSet:
+    data: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    single = [DevItem(str(d["q"]), d.get("expect")) for d in data.get("single", [])]
+    dialogs = [(str(d.get("name", f"dialog {i}")), [DevItem(str(t["q"]), t.get("expect")) for t in d.get("turns", [])])
+               for i, d in enumerate(data.get("dialogs", []))]
+    return DevSet(str(data.get("venue", Path(path).stem)), single, dialogs)
+
+
+def is_right(reply: Reply, expect: str | None) -> bool:
+    if expect is None:
+        return reply.state in (REPHRASE, HANDOFF)
+    if reply.intent != expect:
+        return False
+    return reply.state in (ANSWERED, ASKING)
+
+
+@dataclass
+class EvalResult:
+    in_domain_right: int = 0
+    in_domain_total: int = 0
+    ood_right: int = 0
+    ood_total: int = 0
+    dialogs_right: int = 0
+    dialogs_total: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def _rate(a: int, b: int) -> float:
+        return a / b if b else 1.0
+
+    @property
+    def in_domain_rate(self) -> float:
+        return self._rate(self.in_domain_right, self.in_domain_total)
+
+    @property
+    def ood_rate(self) -> float:
+        return self._rate(self.ood_right, self.ood_total)
+
+    @property
+    def dialog_rate(self) -> float:
+        return self._rate(self.dialogs_right, self.dialogs_total)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        xs = sorted(self.latencies_ms)
+        return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "in_domain": f"{self.in_domain_right}/{self.in_domain_total}",
+            "in_domain_rate": round(self.in_domain_rate, 4),
+            "out_of_domain": f"{self.ood_right}/{self.ood_total}",
+            "out_of_domain_rate": round(self.ood_rate, 4),
+            "dialogs": f"{self.dialogs_right}/{self.dialogs_total}",
+            "dialog_rate": round(self.dialog_rate, 4),
+            "p50_ms": round(self.percentile(50), 3),
+            "p95_ms": round(self.percentile(95), 3),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 3) if self.latencies_ms else 0.0,
+        }
+
+
+def _timed(session, q: str) -> tuple[Reply, float]:
+    start = time.perf_counter()
+    reply = session.handle(q)
+    return reply, (time.perf_counter() - start) * 1000
+
+
+def evaluate(engine: DialogEngine, devset: DevSet) -> EvalResult:
+    result = EvalResult()
+    for item in devset.single:
+        reply, ms = _timed(engine.new_session(), item.q)
+        result.latencies_ms.append(ms)
+        ok = is_right(reply, item.expect)
+        if item.expect:
+            result.in_domain_total += 1
+            result.in_domain_right += ok
+        else:
+            result.ood_total += 1
+            result.ood_right += ok
+        if not ok:
+            result.misses.append({"q": item.q, "expect": item.expect, "got": reply.intent, "state": reply.state,
+                                  "confidence": reply.confidence})
+    for name, turns in devset.dialogs:
+        session = engine.new_session()
+        all_ok = True
+        for turn in turns:
+            reply, ms = _timed(session, turn.q)
+            result.latencies_ms.append(ms)
+            if not is_right(reply, turn.expect):
+                all_ok = False
+                result.misses.append({"dialog": name, "q": turn.q, "expect": turn.expect, "got": reply.intent,
+                                      "state": reply.state, "confidence": reply.confidence})
+                break
+        result.dialogs_total += 1
+        result.dialogs_right += all_ok
+    return result

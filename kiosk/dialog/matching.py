@@ -1,0 +1,224 @@
+"""Intent matching interface, and the lexical matcher (character/word n-gram TF-IDF, kNN).
+
+Any matcher (lexical, a trained model, a combination) implements :class:`Matcher`: it ranks the
+pack's intents for one normalised utterance. Intent ids are a topic id, ``topic.followup`` or a
+flow id; flow cases are found by :meth:`LexicalMatcher.match_case`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Protocol
+
+from kiosk.dialog.text import en_stem, normalize, strip_fillers
+from kiosk.pack.model import Flow, Phrases, VenuePack
+
+
+@dataclass(frozen=True)
+class Candidate:
+    intent: str
+    score: float  # similarity 0..1 (matcher specific)
+    confidence: float  # calibrated 0..1
+
+
+class Matcher(Protocol):
+    def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
+        """Best intents for ``text`` (raw visitor text), given the intent of the previous turn."""
+        ...
+
+
+def calibrate(score: float, midpoint: float = 0.30, slope: float = 12.0) -> float:
+    """Map a cosine similarity to a confidence with a logistic curve."""
+    return 1.0 / (1.0 + math.exp(-slope * (score - midpoint)))
+
+
+class Canonicalizer:
+    """Replaces synonyms and known mis-hearings by the main word of their group."""
+
+    def __init__(self, groups: dict[str, list[list[str]]]) -> None:
+        self._pairs: dict[str, list[tuple[str, str]]] = {}
+        for lang, gs in groups.items():
+            pairs = []
+            for g in gs:
+                main = normalize(g[0], lang)
+                pairs += [(normalize(w, lang), main) for w in g[1:] if normalize(w, lang)]
+            pairs.sort(key=lambda p: -len(p[0]))
+            self._pairs[lang] = pairs
+
+    def __call__(self, text: str, lang: str) -> str:
+        pairs = self._pairs.get(lang)
+        if not pairs:
+            return text
+        if lang == "en":
+            padded = f" {text} "
+            for word, main in pairs:
+                if f" {word} " in padded:
+                    padded = padded.replace(f" {word} ", f" {main} ")
+            return padded.strip()
+        out, i = [], 0
+        while i < len(text):  # left-to-right longest match, so replacements never cascade
+            for word, main in pairs:
+                if text.startswith(word, i):
+                    out.append(main)
+                    i += len(word)
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+
+def features(text: str, lang: str) -> dict[str, float]:
+    """Weighted n-gram features of an already normalised, canonicalised utterance."""
+    feats: dict[str, float] = {}
+    core = strip_fillers(text, lang) or text
+    if lang in ("zh", "ko", "ja"):
+        s = core.replace(" ", "")
+        for n, w in ((1, 0.5), (2, 1.0), (3, 1.0)):
+            for i in range(len(s) - n + 1):
+                feats[f"{n}:{s[i:i + n]}"] = w
+        for word in re.findall(r"[a-z0-9]+", core):
+            feats[f"w:{word}"] = 1.0
+        if lang == "ko":
+            for word in core.split():
+                feats[f"w:{word}"] = 1.0
+        return feats
+    words = [en_stem(w) for w in core.split()]
+    for w in words:
+        feats[f"w:{w}"] = 1.0
+        padded = f"<{w}>"
+        for i in range(len(padded) - 2):
+            feats.setdefault(f"c:{padded[i:i + 3]}", 0.3)
+    for a, b in zip(words, words[1:]):
+        feats[f"b:{a}_{b}"] = 0.8
+    return feats
+
+
+@dataclass
+class _Example:
+    intent: str
+    lang: str
+    weights: dict[str, float]
+
+
+def _examples_of(pack: VenuePack) -> list[tuple[str, str, str]]:
+    """(intent, lang, phrase) for every example question, title and follow-up of the pack."""
+    out: list[tuple[str, str, str]] = []
+
+    def add(intent: str, phrases: Phrases) -> None:
+        for lang, items in phrases.items():
+            out.extend((intent, lang, q) for q in items)
+
+    for t in pack.topics:
+        add(t.id, t.questions)
+        add(t.id, {k: [v] for k, v in t.title.items()})
+        for f in t.followups:
+            add(f.id, f.questions)
+    for fl in pack.flows:
+        add(fl.id, fl.questions)
+        add(fl.id, {k: [v] for k, v in fl.title.items()})
+        for case in fl.cases:  # "身份证 丢失补领" names the flow and its case at once
+            add(fl.id, {k: [f"{fl.title[k]} {v}"] for k, v in case.name.items() if k in fl.title})
+    return out
+
+
+class LexicalMatcher:
+    """Nearest-example matching on TF-IDF weighted n-grams, no segmentation needed."""
+
+    FOLLOWUP_IN_CONTEXT = 1.25
+    FOLLOWUP_OUT_OF_CONTEXT = 0.55
+
+    def __init__(self, pack: VenuePack) -> None:
+        self.pack = pack
+        self.canon = Canonicalizer(pack.synonym_groups)
+        raw = [(intent, lang, self.prepare(q, lang)) for intent, lang, q in _examples_of(pack)]
+        self.idf = self._idf(raw)
+        # a word the pack never uses counts like a rare word, not more: visitors add words freely
+        self._unseen_idf = max(self.idf.values(), default=1.0)
+        self.examples: list[_Example] = []
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for intent, lang, text in raw:
+            weights = self._weigh(features(text, lang))
+            if not weights:
+                continue
+            idx = len(self.examples)
+            self.examples.append(_Example(intent, lang, weights))
+            for f, w in weights.items():
+                self.postings[f].append((idx, w))
+        self._case_keywords = self._build_case_keywords(pack.flows)
+
+    def prepare(self, text: str, lang: str) -> str:
+        return self.canon(normalize(text, lang), lang)
+
+    @staticmethod
+    def _idf(raw: list[tuple[str, str, str]]) -> dict[str, float]:
+        by_feature: dict[str, set[str]] = defaultdict(set)
+        intents = {intent.split(".")[0] for intent, _, _ in raw}
+        for intent, lang, text in raw:
+            for f in features(text, lang):
+                by_feature[f].add(intent.split(".")[0])
+        n = max(len(intents), 1)
+        return {f: math.log((n + 1) / (len(s) + 0.5)) for f, s in by_feature.items()}
+
+    def _weigh(self, feats: dict[str, float]) -> dict[str, float]:
+        weights = {f: w * self.idf.get(f, self._unseen_idf) for f, w in feats.items()}
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        return {f: v / norm for f, v in weights.items() if v > 0}
+
+    def similarities(self, text: str, lang: str) -> dict[str, float]:
+        """Best cosine similarity per intent (max over its examples)."""
+        q = self._weigh(features(self.prepare(text, lang), lang))
+        acc: dict[int, float] = defaultdict(float)
+        for f, w in q.items():
+            for idx, ew in self.postings.get(f, ()):
+                acc[idx] += w * ew
+        best: dict[str, float] = {}
+        for idx, s in acc.items():
+            intent = self.examples[idx].intent
+            if s > best.get(intent, 0.0):
+                best[intent] = s
+        return best
+
+    def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
+        sims = self.similarities(text, lang)
+        ctx_topic = context.split(".")[0] if context else None
+        scored = []
+        for intent, s in sims.items():
+            if "." in intent:  # a follow-up leans on the previous topic
+                factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
+                s = min(1.0, s * factor)
+            scored.append((intent, s))
+        scored.sort(key=lambda p: -p[1])
+        return [Candidate(i, round(s, 4), round(calibrate(s), 4)) for i, s in scored[:top]]
+
+    # -- flow cases -------------------------------------------------------------------------
+    def _build_case_keywords(self, flows: list[Flow]) -> dict[str, list[tuple[str, str, str]]]:
+        table: dict[str, list[tuple[str, str, str]]] = {}
+        for fl in flows:
+            rows = []
+            for case in fl.cases:
+                for lang, words in case.keywords.items():
+                    rows += [(case.id, lang, self.prepare(w, lang)) for w in words]
+                for lang, name in case.name.items():
+                    rows.append((case.id, lang, self.prepare(name, lang)))
+            rows.sort(key=lambda r: -len(r[2]))
+            table[fl.id] = rows
+        return table
+
+    def match_case(self, flow_id: str, text: str, lang: str) -> str | None:
+        """The case of ``flow_id`` named in ``text`` (longest keyword wins), or None."""
+        prepared = self.prepare(text, lang)
+        stemmed = _stem_words(prepared) if lang == "en" else prepared
+        for case_id, klang, kw in self._case_keywords.get(flow_id, []):
+            if not kw or klang != lang:
+                continue
+            hit = _stem_words(kw) in stemmed if lang == "en" else kw in prepared
+            if hit:
+                return case_id
+        return None
+
+
+def _stem_words(text: str) -> str:
+    return " " + " ".join(en_stem(w) for w in text.split()) + " "

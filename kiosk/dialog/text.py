@@ -1,0 +1,64 @@
+"""Language detection and text normalisation for Chinese, English and Korean input."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_LATIN = re.compile(r"[A-Za-z]")
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+# Filler particles that carry no meaning for matching (ASR output often drops or adds them).
+ZH_FILLERS = ("请问一下", "请问", "麻烦问一下", "问一下", "我想问", "想问一下", "想问", "我想", "我要", "你好", "您好",
+              "那个", "就是", "一下", "啊", "呀", "吧", "哦", "嗯", "呢", "嘛", "哈", "吗", "的话")
+EN_STOP = {"the", "a", "an", "please", "um", "uh", "hi", "hello", "excuse", "me", "sorry", "could",
+           "would", "you", "tell", "i", "we", "to", "of", "is", "are", "am", "do", "does", "be", "it's",
+           "there", "here", "this", "that", "your", "my", "our", "can", "in", "on", "at", "for", "and", "s"}
+
+
+def detect_lang(text: str, languages: list[str]) -> str:
+    """The language of one utterance among the pack's languages (the first one if unsure)."""
+    hangul = len(_HANGUL.findall(text))
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    if hangul and hangul >= cjk:
+        guess = "ko"
+    elif cjk:
+        guess = "zh"
+    elif latin:
+        guess = "en"
+    else:
+        guess = languages[0] if languages else "zh"
+    if guess in languages:
+        return guess
+    return "en" if "en" in languages else languages[0]
+
+
+def normalize(text: str, lang: str) -> str:
+    """Lower-case, width-fold, drop punctuation; for Chinese drop spaces (ASR spaces words)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _PUNCT.sub(" ", text)
+    if lang == "zh":
+        # keep a space only between two Latin/digit runs
+        text = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_fillers(text: str, lang: str) -> str:
+    if lang == "zh":
+        for filler in ZH_FILLERS:
+            text = text.replace(filler, "")
+        return text.strip()
+    if lang == "en":
+        words = [w for w in text.split() if w not in EN_STOP]
+        return " ".join(words) if words else text
+    return text
+
+
+def en_stem(word: str) -> str:
+    """A tiny suffix stripper so 'tickets'/'ticket' and 'opening'/'open' meet."""
+    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word

@@ -1,0 +1,1 @@
+"""Venue content packs: loading, validating and holding the last good one."""

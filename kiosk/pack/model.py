@@ -1,0 +1,151 @@
+"""The in-memory venue pack: plain dataclasses built from the validated YAML files."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Text = dict[str, str]  # language code -> text
+Phrases = dict[str, list[str]]  # language code -> phrases
+
+
+@dataclass
+class Floor:
+    id: str
+    name: Text
+    level: int
+
+
+@dataclass
+class Place:
+    id: str
+    kind: str
+    name: Text
+    floor: str
+    position: tuple[float, float]
+    aliases: Phrases = field(default_factory=dict)
+
+
+@dataclass
+class Followup:
+    id: str  # full id: "topic.followup"
+    questions: Phrases
+    answer: Text
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Topic:
+    id: str
+    group: str
+    title: Text
+    questions: Phrases
+    answer: Text
+    places: list[str] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
+
+
+@dataclass
+class FlowCase:
+    id: str  # full id: "flow.case"
+    name: Text
+    keywords: Phrases
+    answer: Text
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Flow:
+    id: str
+    group: str
+    title: Text
+    questions: Phrases
+    ask: Text
+    cases: list[FlowCase]
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    id: str
+    title: Text
+
+
+@dataclass
+class Venue:
+    id: str
+    version: int
+    languages: list[str]
+    name: Text
+    address: Text
+    kiosk_place: str
+    kiosk_description: Text
+    hotline: str
+    hotline_hours: Text
+    help_desk_place: str
+    help_desk_description: Text
+    groups: list[Group]
+    fallback: dict[str, Text]  # rephrase / clarify / handoff
+
+
+@dataclass
+class VenuePack:
+    root: Path
+    venue: Venue
+    floors: list[Floor]
+    places: dict[str, Place]
+    topics: list[Topic]
+    flows: list[Flow]
+    synonyms: Phrases  # lang -> flattened groups are in synonym_groups
+    synonym_groups: dict[str, list[list[str]]]
+    content_hash: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.venue.id
+
+    @property
+    def languages(self) -> list[str]:
+        return self.venue.languages
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def flow(self, flow_id: str) -> Flow | None:
+        return next((f for f in self.flows if f.id == flow_id), None)
+
+    def title_of(self, intent: str, lang: str) -> str:
+        """Human label of an intent id (topic, follow-up, flow or case)."""
+        base = intent.split(".")[0]
+        item = self.topic(base) or self.flow(base)
+        if item is None:
+            return intent
+        title = item.title.get(lang) or next(iter(item.title.values()))
+        if "." in intent and isinstance(item, Flow):
+            case = next((c for c in item.cases if c.id == intent), None)
+            if case:
+                title = f"{title} · {case.name.get(lang) or next(iter(case.name.values()))}"
+        return title
+
+    def vocabulary(self, lang: str) -> set[str]:
+        """Words and phrases of the pack in one language (for ASR grammars and lexicons)."""
+        texts: list[str] = []
+        for t in self.topics:
+            texts += t.questions.get(lang, []) + [t.title.get(lang, "")]
+            for f in t.followups:
+                texts += f.questions.get(lang, [])
+        for fl in self.flows:
+            texts += fl.questions.get(lang, []) + [fl.title.get(lang, "")]
+            for c in fl.cases:
+                texts += c.keywords.get(lang, [])
+        for p in self.places.values():
+            texts += [p.name.get(lang, "")] + p.aliases.get(lang, [])
+        for group in self.synonym_groups.get(lang, []):
+            texts += group
+        words: set[str] = set()
+        for text in texts:
+            words.update(w.lower() for w in re.findall(r"[\w']+", text) if w)
+        return words
+
+    def group_items(self, group_id: str) -> list[Topic | Flow]:
+        return [t for t in self.topics if t.group == group_id] + [f for f in self.flows if f.group == group_id]
