@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher
-from kiosk.dialog.privacy import contains_personal_data, redact
+from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
 from kiosk.dialog.text import detect_lang, normalize
 from kiosk.pack.model import Flow, Topic, VenuePack
@@ -127,7 +127,7 @@ class Session:
         """Answer one utterance (typed or recognised speech)."""
         start = time.perf_counter()
         with self._lock:
-            clean = redact(text)
+            clean = strip_masks(redact(text))
             languages = self.engine.pack.languages
             lang = lang if lang in languages else detect_lang(clean, languages)
             self.lang = lang

@@ -129,6 +129,7 @@ class LexicalMatcher:
 
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
+    COSINE_SHARE = 0.6
 
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
@@ -168,14 +169,21 @@ class LexicalMatcher:
         return {f: v / norm for f, v in weights.items() if v > 0}
 
     def similarities(self, text: str, lang: str) -> dict[str, float]:
-        """Best cosine similarity per intent (max over its examples)."""
+        """Best similarity per intent over its examples.
+
+        Similarity blends the cosine with the share of the query the example explains, so a
+        one-word question ("票") still reaches the topics that contain that word.
+        """
         q = self._weigh(features(self.prepare(text, lang), lang))
-        acc: dict[int, float] = defaultdict(float)
+        dot: dict[int, float] = defaultdict(float)
+        cover: dict[int, float] = defaultdict(float)
         for f, w in q.items():
             for idx, ew in self.postings.get(f, ()):
-                acc[idx] += w * ew
+                dot[idx] += w * ew
+                cover[idx] += w * w
         best: dict[str, float] = {}
-        for idx, s in acc.items():
+        for idx, d in dot.items():
+            s = self.COSINE_SHARE * d + (1 - self.COSINE_SHARE) * cover[idx]
             intent = self.examples[idx].intent
             if s > best.get(intent, 0.0):
                 best[intent] = s

@@ -61,7 +61,7 @@ class SharedDialogs:
             if norm in by_lang.get(lang, set()):
                 return key
         for word in HANDOFF_TRIGGERS.get(lang, []):
-            if word in norm and len(norm) <= len(word) + 8:
+            if word in norm and len(norm) <= len(word) + (16 if lang == "en" else 8):
                 return "handoff"
         return None
 

@@ -1,0 +1,29 @@
+"""Shared test fixtures: the repo's folders and the small fixture pack."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MINI_PACK = REPO / "tests" / "fixtures" / "mini-pack"
+VENUES = REPO / "venues"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test writes kiosk state (model store, analytics) into its own temporary folder."""
+    if "KIOSK_DATA_DIR" not in os.environ or os.environ["KIOSK_DATA_DIR"].startswith(str(tmp_path_factory.getbasetemp())):
+        monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path_factory.mktemp("kiosk-data")))
+
+
+@pytest.fixture
+def mini_pack_dir(tmp_path: Path) -> Path:
+    """A writable copy of the fixture pack."""
+    target = tmp_path / "mini-pack"
+    shutil.copytree(MINI_PACK, target)
+    return target

@@ -1,0 +1,147 @@
+"""The dialog engine on the fixture pack: answers, follow-ups, flows, the fallback ladder, privacy."""
+from __future__ import annotations
+
+import pytest
+
+from kiosk.dialog.engine import DialogEngine
+from kiosk.dialog.privacy import redact
+from kiosk.dialog.text import detect_lang, normalize
+from kiosk.pack.loader import load_pack
+
+from conftest import MINI_PACK
+
+
+@pytest.fixture(scope="module")
+def engine() -> DialogEngine:
+    return DialogEngine(load_pack(MINI_PACK))
+
+
+def test_answers_in_the_visitors_language(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    zh = s.handle("请问你们几点关门？")
+    assert (zh.intent, zh.state, zh.lang) == ("opening-hours", "answered", "zh")
+    assert zh.text == engine.pack.topic("opening-hours").answer["zh"]
+    en = s.handle("when do you open")
+    assert (en.intent, en.lang) == ("opening-hours", "en")
+    assert en.text == engine.pack.topic("opening-hours").answer["en"]
+    assert 0.0 <= en.confidence <= 1.0
+
+
+def test_asr_style_input_spaces_no_punctuation_homophone(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    assert s.handle("卫 生 见 在 哪").intent == "restroom"  # spaced ASR output with a homophone slip
+    assert s.handle("WHERE IS THE BATHROOM").intent == "restroom"
+
+
+def test_followup_leans_on_context(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    assert s.handle("门票多少钱").intent == "ticket-price"
+    r = s.handle("学生呢")
+    assert (r.intent, r.state) == ("ticket-price.students", "answered")
+    assert r.text == "学生10元。"
+    s.handle("几点开门")
+    assert s.handle("And on Saturday?").intent == "opening-hours.saturday"
+
+
+def test_flow_asks_for_case_then_answers(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    ask = s.handle("我要办身份证")
+    assert (ask.intent, ask.state) == ("id-card", "asking")
+    assert ask.text == engine.pack.flow("id-card").ask["zh"]
+    assert ask.options == ["id-card.first", "id-card.renewal", "id-card.lost"]
+    done = s.handle("过期了")
+    assert (done.intent, done.state) == ("id-card.renewal", "answered")
+    assert done.places == ["window-a"]
+    # naming another case of the same flow switches case
+    assert s.handle("那要是丢了呢").intent == "id-card.lost"
+
+
+def test_flow_case_in_first_sentence(engine: DialogEngine) -> None:
+    r = engine.new_session().handle("身份正丢了怎么补")
+    assert (r.intent, r.state) == ("id-card.lost", "answered")
+    r = engine.new_session().handle("I lost my ID card, how do I get a new one")
+    assert r.intent == "id-card.lost"
+
+
+def test_unclear_case_asks_again_then_hands_off(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    s.handle("我要办身份证")
+    again = s.handle("嗯嗯")
+    assert again.state == "asking"
+    assert s.handle("呃呃").state == "handoff"
+
+
+def test_clarify_between_two_close_topics(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    r = s.handle("票")
+    assert r.state == "clarifying"
+    assert set(r.options) == {"ticket-price", "ticket-refund"}
+    assert "门票价格" in r.text and "门票退票" in r.text
+    follow = s.handle("退票")
+    assert (follow.intent, follow.state) == ("ticket-refund", "answered")
+
+
+def test_rephrase_once_then_handoff_never_invents(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    first = s.handle("明天会下雨吗")
+    assert (first.state, first.intent) == ("rephrase", None)
+    second = s.handle("股票会涨吗")
+    assert second.state == "handoff"
+    assert "12345" in second.text and "服务台" in second.text
+    assert second.places == ["desk"]
+
+
+def test_personal_data_never_echoed(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    r = s.handle("身份证丢了 号码110101199003071234 电话13812345678")
+    assert "110101199003071234" not in r.text and "13812345678" not in r.text
+    assert r.intent == "id-card.lost"
+    assert "隐私" in r.text
+
+
+def test_reset_wipes_context(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    s.handle("门票多少钱")
+    s.reset()
+    assert s.context is None and s.lang is None and s.turns == 0
+    assert s.handle("学生呢").intent != "ticket-price" or s.context is not None
+
+
+def test_touch_selection_enters_at_understanding(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    r = s.select("restroom", "en")
+    assert (r.intent, r.mode, r.confidence, r.places) == ("restroom", "touch", 1.0, ["restroom-1f"])
+    flow = s.select("id-card", "zh")
+    assert flow.state == "asking"
+    groups = engine.suggestions("zh")
+    assert groups[0][1] == "信息" and ("id-card", "身份证办理") in groups[1][2]
+
+
+def test_social_greeting_and_handoff_request(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    hi = s.handle("你好")
+    assert hi.state == "social" and "小小服务厅" in hi.text
+    assert s.handle("I want to talk to a person").state == "handoff"
+
+
+def test_language_detection_and_normalisation() -> None:
+    assert detect_lang("화장실 어디예요", ["zh", "en", "ko"]) == "ko"
+    assert detect_lang("화장실 어디예요", ["zh", "en"]) == "en"
+    assert detect_lang("几点开门", ["zh", "en"]) == "zh"
+    assert detect_lang("Hall 8 在哪", ["zh", "en"]) == "zh"
+    assert normalize("身份 证 丢 了 ！", "zh") == "身份证丢了"
+    assert normalize("Ｈｅｌｌｏ,  World!", "en") == "hello world"
+
+
+@pytest.mark.parametrize("raw, masked", [
+    ("我的身份证号是110101199003071234", "我的身份证号是[ID]"),
+    ("id 11010119900307123X please", "id [ID] please"),
+    ("call me on 138 1234 5678", "call me on [PHONE]"),
+    ("电话0571-88886600", "电话[PHONE]"),
+    ("卡号6222021234567890123", "卡号[CARD]"),
+    ("mail a.b@example.com now", "mail [EMAIL] now"),
+    ("幺三八一二三四五六七八", "[NUMBER]"),
+    ("9:00到17:00，40元", "9:00到17:00，40元"),
+])
+def test_redaction(raw: str, masked: str) -> None:
+    assert redact(raw) == masked
