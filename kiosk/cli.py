@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "kiosk.commands.pack",
     "kiosk.commands.chat",
     "kiosk.commands.run",
+    "kiosk.commands.vision",
     "kiosk.commands.deploy",
 ]
 
