@@ -186,12 +186,19 @@ def _sample_question(pack: Any, lang: str) -> str | None:
 
 
 def check_dialog(ctx: Context) -> tuple[str, str]:
-    engine_mod = optional_module("kiosk.dialog.engine")
+    """The dialog engine, built as the kiosk builds it, answers the pack's own example questions."""
     if ctx.pack is None:
+        optional_module("kiosk.dialog.engine")
         raise CheckResult("skipped: no pack loaded", WARN)
-    engine = engine_mod.DialogEngine(ctx.pack)
+    try:
+        factory = importlib.import_module("kiosk.dialog.factory")
+        engine, status = factory.build_engine(ctx.pack, ctx.config)
+        matcher = status.matcher
+    except ModuleNotFoundError:
+        engine = optional_module("kiosk.dialog.engine").DialogEngine(ctx.pack)
+        matcher = "default"
     answered = []
-    for lang in ctx.pack.languages:
+    for lang in ctx.config.site.languages:
         question = _sample_question(ctx.pack, lang)
         if question is None:
             continue
@@ -203,7 +210,7 @@ def check_dialog(ctx: Context) -> tuple[str, str]:
         answered.append(f"{lang} {reply.confidence:.2f}")
     if not answered:
         raise CheckResult("the pack has no example questions to try", WARN)
-    return OK, f"answers the pack's own questions ({', '.join(answered)})"
+    return OK, f"{matcher} matcher answers the pack's own questions ({', '.join(answered)})"
 
 
 def check_avatar(ctx: Context) -> tuple[str, str]:
@@ -219,49 +226,50 @@ def check_avatar(ctx: Context) -> tuple[str, str]:
     return OK, f"{folder.name}: {rig.display_name('en')}, {len(rig.parts)} parts"
 
 
-def model_search_dirs() -> list[Path]:
-    """Where Vosk models are looked for by name: the data store first, then the bundle."""
-    return [paths.data_dir() / "models", paths.app_root() / "models", paths.app_root() / "packaging" / "models"]
+def bundled_model_dirs() -> list[Path]:
+    """Vosk model folders shipped inside the build (``packaging/models/*`` at build time)."""
+    folder = paths.app_root() / "models"
+    return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def _model_lang(folder: Path) -> str | None:
+    meta = folder / "kiosk-model.json"
+    if meta.is_file():
+        try:
+            return json.loads(meta.read_text(encoding="utf-8")).get("lang")
+        except (OSError, ValueError):
+            return None
+    try:
+        from kiosk.speech.model_store import guess_lang
+    except ImportError:
+        return None
+    return guess_lang(folder.name)
 
 
 def resolve_model(ctx: Context, lang: str) -> Path | None:
-    """The model folder for ``lang``: ``speech.models[lang]`` (a name or a path) or the store's."""
+    """The model folder for ``lang``: ``speech.models[lang]`` as a path, else the speech model
+    store's choice (``kiosk.speech.model_store.resolve_model``), else a model bundled in the build."""
     value = ctx.config.speech.models.get(lang, "")
     if value:
         as_path = ctx.config._resolve(value)
         if as_path.is_dir():
             return as_path
-        for base in model_search_dirs():
-            if (base / value).is_dir():
-                return base / value
-        raise CheckResult(f"speech.models.{lang} = {value!r}: no such model folder or stored model")
-    store = _speech_store()
+    try:
+        store = importlib.import_module("kiosk.speech.model_store")
+    except ImportError:
+        store = None
     if store is not None:
-        found = store(lang)
-        if found:
-            return Path(found)
-    for base in model_search_dirs():
-        for candidate in sorted(base.glob("*")) if base.is_dir() else []:
-            meta = candidate / "kiosk-model.json"
-            if meta.is_file():
-                try:
-                    if json.loads(meta.read_text(encoding="utf-8")).get("lang") == lang:
-                        return candidate
-                except (OSError, ValueError):
-                    continue
-    return None
-
-
-def _speech_store() -> Callable[[str], Any] | None:
-    """The speech engineer's model store lookup (``lang -> folder``), when it is in the build."""
-    for module_name, func in (("kiosk.speech.models", "model_for"), ("kiosk.speech.store", "model_for")):
         try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        lookup = getattr(module, func, None)
-        if callable(lookup):
-            return lookup
+            return Path(store.resolve_model(lang, ctx.config.speech.models))
+        except store.ModelError as exc:
+            missing = str(exc)
+    else:
+        missing = f"no speech model for {lang!r}"
+    for folder in bundled_model_dirs():
+        if folder.name == value or (not value and _model_lang(folder) == lang):
+            return folder
+    if value:
+        raise CheckResult(f"speech.models.{lang} = {value!r}: not found ({missing})")
     return None
 
 
@@ -290,8 +298,8 @@ def check_models(ctx: Context) -> list[Check]:
                 raise CheckResult(f"{folder}: Vosk cannot load it ({exc})") from exc
             recognizer = vosk.KaldiRecognizer(model, 16000)
             recognizer.AcceptWaveform(b"\0\0" * 1600)
-            ctx.found[name] = folder
-            checks.append(Check(name, OK, f"{folder.name} loads ({folder})", time.monotonic() - start))
+            ctx.found[f"vosk:{lang}"] = model
+            checks.append(Check(name, OK, f"loads: {folder.resolve()}", time.monotonic() - start))
         except CheckResult as res:
             checks.append(Check(name, res.status, res.detail, time.monotonic() - start, res.data))
     return checks
@@ -302,29 +310,31 @@ def _is_media_file(value: str) -> bool:
 
 
 def check_camera(ctx: Context) -> tuple[str, str]:
-    source = ctx.config.vision.camera.strip()
-    if source == "off":
+    """One frame from the configured camera (or test video/folder), through the kiosk's own
+    frame source, and one pass of the face detector over it. The frame stays in memory."""
+    spec = ctx.config.vision.camera.strip()
+    if spec.lower() in ("off", "none", ""):
         raise CheckResult("switched off (vision.camera = \"off\")", OFF)
-    cv2 = library("cv2")
-    if _is_media_file(source) or Path(source).is_dir():
-        target = ctx.config._resolve(source)
-        if target.is_dir():
-            images = sorted(p for p in target.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-            if not images:
-                raise CheckResult(f"{target}: image folder has no .png/.jpg files")
-            frame = cv2.imread(str(images[0]))
-        else:
-            frame = _read_one_frame(cv2, str(target))
-        kind = f"file {target.name}"
+    if not spec.isdigit():
+        spec = str(ctx.config._resolve(spec))
+    kind = f"device {spec}" if spec.isdigit() else f"file {Path(spec).name}"
+    try:
+        sources = importlib.import_module("kiosk.vision.sources")
+    except ImportError:
+        frame = _read_one_frame(library("cv2"), int(spec) if spec.isdigit() else spec)
     else:
-        frame = _read_one_frame(cv2, int(source) if source.isdigit() else source)
-        kind = f"device {source}"
+        try:
+            source = sources.open_source(spec, ctx.config.vision.width, ctx.config.vision.height)
+        except sources.SourceError as exc:
+            raise CheckResult(f"{kind}: {exc}") from exc
+        try:
+            frame = source.retrieve() if source.grab() is not None else None
+        finally:
+            source.close()
     if frame is None:
         raise CheckResult(f"{kind}: no picture (is the camera plugged in and free?)")
     height, width = frame.shape[:2]
-    faces = _count_faces(frame)
-    ctx.found["camera_frame_size"] = (width, height)
-    return OK, f"{kind}: {width}x{height}, face detector {faces}"
+    return OK, f"{kind}: {width}x{height}, face detector {_count_faces(frame)}"
 
 
 def _read_one_frame(cv2: Any, source: Any) -> Any:
@@ -340,46 +350,85 @@ def _read_one_frame(cv2: Any, source: Any) -> Any:
 
 
 def _count_faces(frame: Any) -> str:
-    """Runs MediaPipe's face detector once on the frame: proves its model files are there."""
+    """Runs the face detector once on the frame: proves MediaPipe's model files are there."""
     try:
         import cv2
-        import mediapipe as mp
     except ImportError as exc:
         return f"not loadable ({exc.name})"
+    rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
     try:
-        with mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5) as det:
-            result = det.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        try:
+            detector_mod = importlib.import_module("kiosk.vision.detector")
+        except ImportError:
+            import mediapipe as mp
+
+            with mp.solutions.face_detection.FaceDetection(model_selection=1) as det:
+                n = len(det.process(rgb).detections or [])
+        else:
+            detector = detector_mod.FaceDetector()
+            try:
+                n = len(detector.detect(rgb))
+            finally:
+                detector.close()
     except Exception as exc:  # noqa: BLE001 - report, do not crash the self-test
         return f"failed ({type(exc).__name__}: {exc})"
-    n = len(result.detections or [])
     return f"ok ({n} face{'s' if n != 1 else ''} in view)"
 
 
 def check_microphone(ctx: Context) -> tuple[str, str]:
-    source = ctx.config.speech.microphone.strip()
-    if source == "off" or not ctx.config.speech.enabled:
+    """Listens through the kiosk's own audio source for a moment and reports the level; with a
+    test file and a loaded model, also counts the words Vosk hears (the words are not shown)."""
+    spec = ctx.config.speech.microphone.strip()
+    if spec.lower() in ("off", "none", "") or not ctx.config.speech.enabled:
         raise CheckResult("switched off", OFF)
-    if _is_media_file(source):
-        sf = library("soundfile")
-        target = ctx.config._resolve(source)
-        try:
-            info = sf.info(str(target))
-        except Exception as exc:  # noqa: BLE001 - soundfile raises its own error types
-            raise CheckResult(f"{target}: cannot read audio file ({exc})") from exc
-        return OK, f"file {target.name}: {info.samplerate} Hz, {info.channels} ch, {info.duration:.1f} s"
-    sd = library("sounddevice")
-    device = _audio_device(sd, source, "input")
-    seconds = 0.3 if ctx.quick else 1.0
+    is_file = _is_media_file(spec)
+    if is_file:
+        spec = str(ctx.config._resolve(spec))
+    audio_mod = optional_module("kiosk.speech.audio_source")
     try:
-        rate = int(device["default_samplerate"]) or 16000
-        audio = sd.rec(int(seconds * rate), samplerate=rate, channels=1, dtype="float32", device=device["index"])
-        sd.wait()
-    except Exception as exc:  # noqa: BLE001 - PortAudio errors
-        raise CheckResult(f"{device['name']}: cannot record ({exc})") from exc
-    level = _dbfs(audio)
+        source = audio_mod.open_source(spec, 16000, 20, realtime=False) if is_file else audio_mod.open_source(spec)
+    except audio_mod.AudioSourceError as exc:
+        raise CheckResult(str(exc)) from exc
+    seconds = 0.3 if ctx.quick else 1.0
+    limit = None if is_file else int(seconds * 50)
+    chunks: list[bytes] = []
+    try:
+        for frame in source.frames():
+            chunks.append(frame)
+            if limit is not None and len(chunks) >= limit:
+                break
+    finally:
+        source.close()
+    pcm = b"".join(chunks)
+    if not pcm:
+        raise CheckResult(f"{spec}: no audio arrived")
+    level = _dbfs_pcm16(pcm)
+    name = Path(spec).name if is_file else getattr(source, "device_name", spec)
+    words = _count_words(ctx, pcm) if is_file else ""
     status = WARN if level < -70 else OK
     hint = " - silent: check the cable and mute switch" if status == WARN else ""
-    return status, f"{device['name']}: level {level:.0f} dBFS over {seconds:.1f} s{hint}"
+    return status, f"{name}: level {level:.0f} dBFS over {len(pcm) / 32000:.1f} s{hint}{words}"
+
+
+def _dbfs_pcm16(pcm: bytes) -> float:
+    import numpy as np
+
+    x = np.frombuffer(pcm, dtype="<i2").astype("float64") / 32768.0
+    rms = float(np.sqrt(np.mean(np.square(x)))) if x.size else 0.0
+    return 20 * float(np.log10(max(rms, 1e-10)))
+
+
+def _count_words(ctx: Context, pcm: bytes) -> str:
+    """Recognise a test file with the first model that loaded; only the word count is reported."""
+    loaded = [(k, v) for k, v in ctx.found.items() if k.startswith("vosk:")]
+    if not loaded:
+        return ""
+    name, model = loaded[0]
+    vosk = library("vosk")
+    rec = vosk.KaldiRecognizer(model, 16000)
+    rec.AcceptWaveform(pcm)
+    text = json.loads(rec.FinalResult()).get("text", "")
+    return f"; {name[5:]} model hears {len(text.split())} word(s)"
 
 
 def check_speakers(ctx: Context) -> tuple[str, str]:
@@ -402,13 +451,6 @@ def _audio_device(sd: Any, source: str, kind: str) -> dict[str, Any]:
     return dict(info)
 
 
-def _dbfs(audio: Any) -> float:
-    import numpy as np
-
-    rms = float(np.sqrt(np.mean(np.square(audio, dtype="float64")))) if audio.size else 0.0
-    return 20 * float(np.log10(max(rms, 1e-10)))
-
-
 VOICE_CODES = {"zh": {"zh", "cmn", "yue"}, "en": {"en"}, "ko": {"ko"}}
 
 
@@ -419,9 +461,39 @@ def _voice_lang(value: Any) -> str:
 
 
 def check_tts(ctx: Context) -> tuple[str, str]:
-    """The speech voice: espeak-ng speaks each site language (into memory-free temp file)."""
+    """The kiosk's voice renders a sentence in each site language (in memory only)."""
     if not ctx.config.speech.enabled:
         raise CheckResult("switched off", OFF)
+    try:
+        tts = importlib.import_module("kiosk.speech.tts")
+    except ImportError:
+        return _check_voices_pyttsx3(ctx)
+    synth = tts.Synthesizer(rate=ctx.config.speech.tts_rate, volume=ctx.config.speech.tts_volume)
+    spoken, missing = [], []
+    for lang in ctx.config.site.languages:
+        text = _venue_name(ctx, lang) or "Hello"
+        try:
+            speech = synth.render(text, lang)
+        except tts.TtsError as exc:
+            missing.append(f"{lang} ({exc})")
+            continue
+        if speech.duration_s <= 0:
+            missing.append(f"{lang} (no sound)")
+        else:
+            spoken.append(f"{lang} {speech.duration_s:.1f} s")
+    if not spoken:
+        raise CheckResult(f"no language can be spoken: {'; '.join(missing)}")
+    tail = f"; cannot speak {'; '.join(missing)}" if missing else ""
+    return (WARN if missing else OK), f"speaks {', '.join(spoken)}{tail}"
+
+
+def _venue_name(ctx: Context, lang: str) -> str:
+    venue = getattr(ctx.pack, "venue", None)
+    names = getattr(venue, "name", None)
+    return names.get(lang, "") if isinstance(names, dict) else ""
+
+
+def _check_voices_pyttsx3(ctx: Context) -> tuple[str, str]:
     pyttsx3 = library("pyttsx3")
     try:
         engine = pyttsx3.init()

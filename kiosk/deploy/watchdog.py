@@ -97,7 +97,7 @@ class Heartbeat:
 
     def ready(self, status: str = "ready") -> bool:
         self._touch()
-        return self._send("READY=1", f"STATUS={_clean(status)}", f"MAINPID={os.getpid()}")
+        return self._send("READY=1", f"STATUS={_clean(status)}")
 
     def beat(self) -> bool:
         """One heartbeat; call it from the GUI thread so a frozen GUI stops the heartbeats."""
