@@ -1,0 +1,65 @@
+"""Dialog benchmark: accuracy on the held-out dev sets, reply time per text turn, pack load time.
+
+    .venv/bin/python benchmarks/dialog.py [--venue NAME ...] [--misses]
+
+Prints, per venue: in-domain answers right, out-of-domain handed off, multi-turn dialogs right,
+p50/p95 reply time per turn (ms) and the pack load time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kiosk.dialog.engine import DialogEngine  # noqa: E402
+from kiosk.dialog.evaluate import evaluate, load_devset  # noqa: E402
+from kiosk.pack.loader import load_pack  # noqa: E402
+
+VENUES = ["binjiang-museum", "binjiang-service-center"]
+
+
+def bench_venue(name: str, show_misses: bool) -> dict:
+    start = time.perf_counter()
+    pack = load_pack(REPO / "venues" / name)
+    load_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    engine = DialogEngine(pack)
+    index_ms = (time.perf_counter() - start) * 1000
+    devset = load_devset(REPO / "tests" / "devsets" / f"{name}.yaml")
+    evaluate(engine, devset)  # warm-up
+    result = evaluate(engine, devset)
+    row = {"venue": name, "matcher": "lexical", "pack_load_ms": round(load_ms, 1),
+           "index_ms": round(index_ms, 1), **result.summary()}
+    if show_misses:
+        row["misses"] = result.misses
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--venue", action="append", choices=VENUES, help="only this venue (repeatable)")
+    parser.add_argument("--misses", action="store_true", help="list the dev questions answered wrongly")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args()
+    rows = [bench_venue(v, args.misses) for v in (args.venue or VENUES)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'venue':26} {'matcher':8} {'in-domain':>14} {'out-of-domain':>16} {'dialogs':>12} {'p50 ms':>7} "
+          f"{'p95 ms':>7} {'load ms':>8}")
+    for r in rows:
+        print(f"{r['venue']:26} {r['matcher']:8} {r['in_domain']:>7} {r['in_domain_rate']:6.1%} "
+              f"{r['out_of_domain']:>8} {r['out_of_domain_rate']:6.1%} {r['dialogs']:>5} {r['dialog_rate']:6.1%} "
+              f"{r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['pack_load_ms'] + r['index_ms']:8.0f}")
+        for m in r.get("misses", []):
+            print("   miss:", json.dumps(m, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The two sample venue packs: valid, held-out dev sets, and the foundation's accuracy goals."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.dialog.engine import DialogEngine
+from kiosk.dialog.evaluate import evaluate, load_devset
+from kiosk.dialog.text import normalize
+from kiosk.pack.loader import load_pack, validate_pack
+
+from conftest import REPO, VENUES
+
+VENUE_NAMES = ["binjiang-museum", "binjiang-service-center"]
+
+
+def _devset(name: str):
+    return load_devset(REPO / "tests" / "devsets" / f"{name}.yaml")
+
+
+def _intent_ids(pack) -> set[str]:
+    ids = set()
+    for t in pack.topics:
+        ids.add(t.id)
+        ids.update(f.id for f in t.followups)
+    for fl in pack.flows:
+        ids.add(fl.id)
+        ids.update(c.id for c in fl.cases)
+    return ids
+
+
+@pytest.fixture(scope="module", params=VENUE_NAMES)
+def venue(request) -> tuple[str, object, DialogEngine]:
+    pack = load_pack(VENUES / request.param)
+    return request.param, pack, DialogEngine(pack)
+
+
+@pytest.mark.parametrize("name", VENUE_NAMES)
+def test_pack_validates_without_problems(name: str) -> None:
+    pack, problems = validate_pack(VENUES / name)
+    assert [str(p) for p in problems] == []
+    assert len(pack.topics) >= 40
+    assert {"zh", "en"} <= set(pack.languages)
+
+
+def test_museum_has_korean_and_service_center_has_two_flows() -> None:
+    museum = load_pack(VENUES / "binjiang-museum")
+    assert "ko" in museum.languages
+    assert all(t.answer.get("ko") for t in museum.topics)
+    center = load_pack(VENUES / "binjiang-service-center")
+    assert len(center.flows) == 2
+    assert all(len(f.cases) == 3 for f in center.flows)
+
+
+def test_devset_is_large_held_out_and_refers_to_real_intents(venue) -> None:
+    name, pack, _ = venue
+    devset = _devset(name)
+    assert len(devset.in_domain) >= 200
+    assert len(devset.out_of_domain) >= 30
+    assert len(devset.dialogs) >= 20
+    ids = _intent_ids(pack)
+    expected = [i.expect for i in devset.single if i.expect] + [t.expect for _, turns in devset.dialogs
+                                                                for t in turns if t.expect]
+    assert sorted({e for e in expected if e not in ids}) == []
+    seen = set()
+    for t in pack.topics:
+        for lang, qs in t.questions.items():
+            seen.update(normalize(q, lang) for q in qs)
+    verbatim = [i.q for i in devset.in_domain if normalize(i.q, "zh") in seen or normalize(i.q, "en") in seen]
+    assert len(verbatim) <= len(devset.in_domain) // 20, f"dev questions copied from the pack: {verbatim}"
+
+
+def test_lexical_engine_meets_the_foundation_goals(venue) -> None:
+    name, _, engine = venue
+    result = evaluate(engine, _devset(name))
+    summary = result.summary()
+    assert result.in_domain_rate >= 0.90, (summary, result.misses[:20])
+    assert result.ood_rate >= 0.90, (summary, [m for m in result.misses if m["expect"] is None])
+    assert result.dialog_rate >= 0.90, (summary, [m for m in result.misses if "dialog" in m])
+
+
+def test_every_answer_comes_from_the_pack(venue) -> None:
+    name, pack, engine = venue
+    answers = set()
+    for t in pack.topics:
+        answers.update(t.answer.values())
+        for f in t.followups:
+            answers.update(f.answer.values())
+    for fl in pack.flows:
+        answers.update(fl.ask.values())
+        for c in fl.cases:
+            answers.update(c.answer.values())
+    session = engine.new_session()
+    for item in _devset(name).in_domain[:60]:
+        reply = session.handle(item.q)
+        if reply.state in ("answered", "asking"):
+            assert reply.text in answers
+        session.reset()
