@@ -47,6 +47,14 @@ def check_build_tools() -> list[str]:
     return problems
 
 
+def write_site_template(path: Path) -> None:
+    """The commented default site.toml next to the app, for the installers to place."""
+    sys.path.insert(0, str(ROOT))
+    from kiosk.deploy.sitecheck import write_template
+
+    write_template(path)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
@@ -84,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     PyInstaller.__main__.run(pyi_args)
     app = args.dist / "kiosk" / ("kiosk.exe" if sys.platform == "win32" else "kiosk")
+    write_site_template(args.dist / "kiosk" / "site-template.toml")
     print(f"build: {app} built in {time.monotonic() - start:.0f} s")
     return 0
 

@@ -21,7 +21,6 @@ from pathlib import Path
 PACKAGING = Path(__file__).resolve().parent
 ROOT = PACKAGING.parent
 LINUX = PACKAGING / "linux"
-TEMPLATE = ROOT / "kiosk" / "deploy" / "templates" / "site.toml"
 INSTALL_DIR = "opt/kiosk"
 
 DEPENDS = [
@@ -30,6 +29,14 @@ DEPENDS = [
     "adduser",
 ]
 RECOMMENDS = ["pipewire-pulse | pulseaudio", "mesa-utils"]
+
+
+def site_template() -> str:
+    """The commented default site.toml, rendered from kiosk.config (always in step with it)."""
+    sys.path.insert(0, str(ROOT))
+    from kiosk.deploy.sitecheck import template_text
+
+    return template_text()
 
 
 def project_version(pyproject: Path = ROOT / "pyproject.toml") -> str:
@@ -78,7 +85,7 @@ def stage_tree(app: Path, stage: Path, version: str) -> Path:
     unit_dir.mkdir(parents=True)
     shutil.copy2(LINUX / "kiosk.service", unit_dir / "kiosk.service")
     (stage / "etc/kiosk").mkdir(parents=True)
-    shutil.copy2(TEMPLATE, stage / "etc/kiosk/site.toml")
+    (stage / "etc/kiosk/site.toml").write_text(site_template(), encoding="utf-8")
     (stage / "etc/pam.d").mkdir(parents=True)
     shutil.copy2(LINUX / "pam-kiosk", stage / "etc/pam.d/kiosk")
     debian = stage / "DEBIAN"

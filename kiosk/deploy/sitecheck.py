@@ -5,20 +5,113 @@ line. A config with problems is never installed over a working one (``kiosk conf
 """
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from kiosk import config as config_module
 from kiosk import paths
 from kiosk.config import ConfigError, SiteConfig, _line_of, load_config
 
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "site.toml"
 LANG_CODES = {"zh", "en", "ko", "ja", "fr", "de", "es", "ru", "ar", "pt", "it", "vi", "th"}
+
+HEADER = """\
+# Kiosk site configuration: one file per kiosk, chosen at install.
+#   Linux:   /etc/kiosk/site.toml            Windows: %ProgramData%\\Kiosk\\site.toml
+# Check it after every edit:   kiosk config check /etc/kiosk/site.toml
+# Then test the whole kiosk:   kiosk selftest
+# Relative paths are taken from this file's folder first, then from the kiosk's install folder.
+# Every key is optional: the value shown is the default.
+"""
+# Notes for the technician; keys without one here take the comment next to them in kiosk/config.py.
+NOTES = {
+    "site.venue": 'venue pack folder; "" = the bundled venues/binjiang-museum',
+    "site.avatar": 'avatar folder; "" = the venue\'s default avatar',
+    "site.languages": "first one is the default; each needs answers in the pack",
+    "site.admin_pin_hash": '"sha256:<salt>:<hex>"; "" = no admin panel in full-screen mode',
+    "site.idle_timeout_s": "back to the welcome screen after this long without a visitor",
+    "site.fullscreen": "false only for testing at a desk",
+    "speech.enabled": "false: touch and text only",
+    "speech.microphone": 'device name or index, "off", or a WAV/FLAC file (testing)',
+    "speech.speaker": 'device name or index, or "off"',
+    "vision.camera": 'device index, "off", or a video file / image folder (testing)',
+    "vision.engage_distance_m": "greet a visitor who comes this close",
+    "vision.notice_distance_m": "look at a visitor from this far",
+    "privacy.debug_recording": "staff only: keeps audio and camera frames on disk. Leave off.",
+    "privacy.retention_days": "analytics older than this are deleted",
+    "privacy.analytics": "anonymous counts of topics asked (no faces, no numbers)",
+}
+TABLE_EXAMPLES = {
+    "speech.models": [
+        "# language -> Vosk model: a name in the model store (kiosk models list) or a folder",
+        '# zh = "vosk-model-small-cn-0.22"     # added with: kiosk models add <zip> --lang zh',
+        '# ko = "/opt/kiosk/models/vosk-model-small-ko-0.22"',
+    ],
+}
+
+
+def _source_comments(section_cls: type) -> dict[str, str]:
+    """``name: type = default  # comment`` lines of a config dataclass (empty in a frozen build)."""
+    try:
+        source = inspect.getsource(section_cls)
+    except (OSError, TypeError):
+        return {}
+    found = {}
+    for line in source.splitlines():
+        m = re.match(r"\s+(\w+)\s*:.*?#\s*(.+)$", line)
+        if m:
+            found[m.group(1)] = m.group(2).strip()
+    return found
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")
 
 
 def template_text() -> str:
-    return TEMPLATE.read_text(encoding="utf-8")
+    """A commented site.toml with every key of every section and its default, always in step
+    with :mod:`kiosk.config`."""
+    defaults = SiteConfig()
+    out = [HEADER]
+    for section in dataclasses.fields(SiteConfig):
+        value = getattr(defaults, section.name)
+        if not dataclasses.is_dataclass(value):
+            continue
+        comments = _source_comments(type(value))
+        out.append(f"\n[{section.name}]")
+        tables = []
+        for key in dataclasses.fields(value):
+            default = getattr(value, key.name)
+            if isinstance(default, dict):
+                tables.append(key.name)
+                continue
+            note = NOTES.get(f"{section.name}.{key.name}") or comments.get(key.name, "")
+            line = f"{key.name} = {_toml_value(default)}"
+            out.append(f"{line:<32} # {note}" if note else line)
+        for key in tables:
+            out.append(f"\n[{section.name}.{key}]")
+            out.extend(TABLE_EXAMPLES.get(f"{section.name}.{key}", []))
+    return "\n".join(out) + "\n"
+
+
+def write_template(path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(template_text(), encoding="utf-8")
+    return path
 
 
 def _is_file_source(value: str) -> bool:

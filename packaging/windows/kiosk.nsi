@@ -22,7 +22,7 @@ SetCompressor /SOLID lzma
   !define OUT_FILE "..\..\dist\kiosk-setup-${VERSION}.exe"
 !endif
 !ifndef SITE_TEMPLATE
-  !define SITE_TEMPLATE "..\..\kiosk\deploy\templates\site.toml"
+  !define SITE_TEMPLATE "${APP_DIR}\site-template.toml"  ; written by packaging\build.py
 !endif
 !if /FileExists "${APP_DIR}\kiosk.exe"
 !else
