@@ -153,3 +153,31 @@ def turn_away() -> list[Keyframe]:
 
 def timeline_sampler(keys: Sequence[Keyframe]) -> Callable[[float], list[Face]]:
     return lambda t: interpolate(keys, t)
+
+
+def two_visitors() -> list[Keyframe]:
+    """Visitor A stands near on the left facing the kiosk; visitor B walks up on the right and
+    comes closer than A, who steps back (the primary visitor switches from A to B)."""
+    a_near, a_back = size_for_distance(1.3), size_for_distance(2.4)
+    b_far, b_near = size_for_distance(3.6), size_for_distance(1.2)
+    return [
+        (0.0, [Face(170, 240, a_near), Face(480, 200, b_far)]),
+        (3.0, [Face(170, 240, a_near), Face(480, 200, b_far)]),
+        (5.0, [Face(150, 240, a_back), Face(470, 240, b_near)]),
+        (10.0, [Face(150, 240, a_back), Face(470, 240, b_near)]),
+    ]
+
+
+def crossing_time(keys: Sequence[Keyframe], distance_m: float, face: int = 0, after: float = 0.0,
+                  closer: bool = True, step: float = 0.005) -> float:
+    """First time after ``after`` when face number ``face`` comes closer than (``closer``) or
+    goes beyond ``distance_m``, judged by its pasted size."""
+    target = size_for_distance(distance_m)
+    t, end = after, keys[-1][0]
+    while t <= end:
+        faces = interpolate(keys, t)
+        size = faces[face].size if len(faces) > face else 0.0
+        if (size >= target) if closer else (size < target):
+            return t
+        t += step
+    raise AssertionError(f"face {face} never crosses {distance_m} m")

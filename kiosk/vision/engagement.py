@@ -77,6 +77,7 @@ class EngagementMachine:
         self.state = State.IDLE
         self.since = 0.0  # time of the last transition
         self.cooldown_until = -math.inf
+        self.visitor: int | None = None  # the track greeted in this session
         self.transitions: list[Transition] = []
         self._cond_since: dict[str, float] = {}  # condition name -> first time it held
         self._last_gaze = -math.inf
@@ -94,7 +95,8 @@ class EngagementMachine:
     def _within(self, p: TrackState | None, limit: float, staying: bool) -> bool:
         if p is None:
             return False
-        return p.distance_m <= limit * (1 + self.s.hysteresis if staying else 1)
+        factor = 1 + self.s.hysteresis if staying else 1.0
+        return p.distance_m <= limit * factor
 
     # --- the machine --------------------------------------------------------------------------
     def update(self, primary: TrackState | None, t: float) -> list[Transition]:
@@ -104,9 +106,6 @@ class EngagementMachine:
         result = step(primary, t)
         if result is not None:
             out.append(self._enter(*result, primary=primary, t=t))
-            if self.state == State.IDLE and primary is not None:
-                # someone may still be in range: judge them afresh from now on
-                self._cond_since.clear()
         self._gaze(primary, t)
         return out
 
@@ -135,8 +134,10 @@ class EngagementMachine:
 
     def _from_disengaging(self, p: TrackState | None, t: float):
         back = self._within(p, self.s.engage_distance_m, True) and p.attention
-        if back:
+        if back and p.id == self.visitor:
             return State.ENGAGED, "returned", {"resumed": True}
+        if back:  # someone else stepped up while the visitor left: end that session, greet anew
+            return State.IDLE, "handover", {"farewell": True, "session_ended": True}
         if t - self.since >= self.s.leave_timeout_s:
             self.cooldown_until = t + self.s.cooldown_s
             return State.IDLE, "left", {"farewell": True, "session_ended": True}
@@ -145,10 +146,17 @@ class EngagementMachine:
     def _enter(self, state: State, reason: str, data: dict, primary: TrackState | None, t: float) -> Transition:
         self.state, self.since = state, t
         self._cond_since.clear()
+        visitor = primary.id if primary else None
+        if state in (State.DISENGAGING, State.IDLE) and self.visitor is not None:
+            visitor = self.visitor  # the farewell is for the visitor of the session
         info = dict(data)
-        if primary is not None:
+        if primary is not None and primary.id == visitor:
             info.update(distance_m=round(primary.distance_m, 2), attention=primary.attention)
-        tr = Transition(state, t, reason, primary.id if primary else None, info)
+        if state == State.ENGAGED:
+            self.visitor = visitor
+        elif state == State.IDLE:
+            self.visitor = None
+        tr = Transition(state, t, reason, visitor, info)
         self.transitions.append(tr)
         if self.bus is not None:
             self.bus.publish(PipelineEvent(STATE_EVENTS[state], {"t": round(t, 3), "reason": reason,
