@@ -17,6 +17,7 @@ APT_PACKAGES=(
   libxrender1 libxi6 libxrandr2 libxtst6 libnss3 libxkbfile1
   libportaudio2 libsndfile1 libasound2 libpulse0
   fonts-noto-cjk binutils
+  nsis
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
