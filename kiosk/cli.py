@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "kiosk.commands.run",
     "kiosk.commands.vision",
     "kiosk.commands.deploy",
+    "kiosk.commands.studio",
     "kiosk.commands.speech",
 ]
 

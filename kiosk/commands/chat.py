@@ -17,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_venue_option(chat)
     chat.add_argument("--json", action="store_true", help="one JSON object per utterance on stdout")
     chat.add_argument("--lexical", action="store_true", help="use only the lexical matcher (ignore a trained model)")
+    chat.add_argument("--record", action="store_true",
+                      help="record each turn in the analytics database (redacted; see `kiosk report`)")
     chat.set_defaults(func=cmd_chat)
 
     ask = sub.add_parser("ask", help="answer one question", description="Answer one question and exit.")
@@ -50,6 +52,7 @@ def _print(reply, as_json: bool) -> None:
 def cmd_chat(args: argparse.Namespace) -> int:
     engine, status = _engine(args)
     session = engine.new_session()
+    recorder = _recorder(args, engine.pack.id)
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
         name = engine.pack.venue.name
@@ -64,8 +67,22 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps({"reply": "", "intent": None, "confidence": 0.0, "lang": None, "state": "reset"}), flush=True)
             continue
-        _print(session.handle(line), args.json)
+        reply = session.handle(line)
+        if recorder is not None:
+            recorder.record_turn(reply, engine.pack.id, "text", reply.latency_ms, question=line)
+        _print(reply, args.json)
+    if recorder is not None:
+        recorder.close()
     return 0
+
+
+def _recorder(args: argparse.Namespace, venue_id: str):
+    """The analytics recorder when ``--record`` is given (and analytics are on in the config)."""
+    if not getattr(args, "record", False):
+        return None
+    from kiosk.analytics.recorder import Recorder
+
+    return Recorder.from_config(load_site(args), venue_id)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

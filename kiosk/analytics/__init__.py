@@ -1,0 +1,1 @@
+"""Visitor analytics: one SQLite row per turn (redacted), engagement counts, reports."""
