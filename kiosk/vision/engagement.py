@@ -168,7 +168,8 @@ class EngagementMachine:
         """Where the primary visitor's face is, in screen terms as the visitor sees the screen.
 
         ``x``/``y`` run 0..1 from the screen's left/top; ``yaw_deg``/``pitch_deg`` are the angles
-        the avatar turns to look at the face (right/up positive, as the visitor sees it).
+        the avatar turns to look at the face (right/up positive, as the visitor sees it);
+        ``talking`` says the visitor's mouth is moving (a hint for speech in noise).
         """
         cam = self.camera or CameraModel.from_fov(640, 480)
         u, v = p.x / cam.width, p.y / cam.height
@@ -176,7 +177,7 @@ class EngagementMachine:
         ax, ay = cam.angles_deg(p.x, p.y)
         return {"visitor": p.id, "x": round(x, 3), "y": round(v, 3),
                 "yaw_deg": round(ax if self.mirrored else -ax, 1), "pitch_deg": round(-ay, 1),
-                "distance_m": round(p.distance_m, 2)}
+                "distance_m": round(p.distance_m, 2), "attention": p.attention, "talking": p.talking}
 
     def _gaze(self, p: TrackState | None, t: float) -> None:
         if self.bus is None:

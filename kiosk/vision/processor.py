@@ -50,7 +50,7 @@ class VisionProcessor:
         self.machine = EngagementMachine(EngagementSettings.from_config(config), bus, self.camera,
                                          mirrored=config.mirrored)
         self._meshes: dict[int, FaceMeshTracker] = {}
-        self._spare: list[FaceMeshTracker] = []
+        self._spare: list[FaceMeshTracker] = [FaceMeshTracker(config.min_face_confidence)]  # ready for the first face
         self._last_processed = -math.inf
         self._last_detect = -math.inf
 
@@ -159,10 +159,11 @@ class VisionProcessor:
         return dup
 
     def _release(self, track_id: int) -> None:
+        """Keep the ended track's mesh for the next face (building one takes ~0.1 s); its crop is
+        always centred on a face, so its tracking state carries over harmlessly."""
         mesh = self._meshes.pop(track_id, None)
         if mesh is not None:
-            # a used mesh keeps tracking state; start afresh for the next face
-            mesh.close()
+            self._spare.append(mesh)
 
     def close(self) -> None:
         for mesh in list(self._meshes.values()) + self._spare:
