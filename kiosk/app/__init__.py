@@ -1,0 +1,5 @@
+"""The kiosk application (`kiosk run`): one full-screen Qt window bringing the pipeline together.
+
+Import :func:`kiosk.app.launcher.build_kiosk` to get a ready window without starting the event loop
+(tests, screenshots, benchmarks), or :func:`kiosk.app.launcher.run` for the real thing.
+"""

@@ -1,0 +1,290 @@
+"""Putting the kiosk together: pack, dialog, speech, vision, avatar, window, heartbeat.
+
+:func:`build_kiosk` returns a :class:`Kiosk` with its window shown but without running the Qt
+event loop (tests, screenshots and the benchmark drive it); :func:`run` is ``kiosk run``.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk import paths
+from kiosk.app.status import FAILED, OFF, OK, StatusBoard
+from kiosk.config import SiteConfig
+from kiosk.pipeline.events import EventBus, EventType
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class KioskOptions:
+    venue: Path | None = None
+    avatar: Path | None = None
+    config: SiteConfig = field(default_factory=SiteConfig)
+    windowed: bool = False
+    size: tuple[int, int] | None = None  # window size; None: the screen (or 1080x1920 windowed)
+    voice: bool = True  # start speech (TTS and, with a microphone and model, listening)
+    vision: bool = True  # start the camera worker
+    use_model: bool = True  # a trained intent model when one is current
+    sink: Any = None  # a speech sink instead of the speaker (tests)
+    audio_source: Any = None  # an audio source instead of the microphone (tests)
+    frame_source: Any = None  # a frame source instead of the camera (tests)
+    analytics: bool = True
+
+
+@dataclass
+class Kiosk:
+    """Everything a running kiosk holds; :meth:`close` stops the workers."""
+
+    app: Any
+    window: Any
+    bus: EventBus
+    status: StatusBoard
+    conversation: Any
+    holder: Any
+    options: KioskOptions
+    bridge: Any = None
+    voice: Any = None
+    vision: Any = None
+    heartbeat: Any = None
+    recorder: Any = None
+    avatar_folder: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    _timers: list = field(default_factory=list)
+
+    def reload_pack(self) -> bool:
+        """Reload the venue pack; a broken pack is reported and the working one stays."""
+        from kiosk.dialog.factory import build_engine
+
+        if not self.holder.reload():
+            err = self.holder.last_error
+            self.status.set("pack", FAILED, f"reload refused, kept v{self.holder.pack.venue.version}: "
+                                            f"{str(err).splitlines()[1] if err else ''}")
+            self.window.open_admin(self._info())
+            return False
+        engine, st = build_engine(self.holder.pack, self.options.config, self.options.use_model)
+        self.conversation.replace_engine(engine).result(10)
+        self.status.set("pack", OK, f"{engine.pack.id} v{engine.pack.venue.version}")
+        self.status.set("intent", OK, st.message)
+        self.window.apply_pack()
+        self.window.open_admin(self._info())
+        return True
+
+    def switch_avatar(self, folder: str) -> bool:
+        from kiosk.app.avatar_view import load_renderer
+
+        renderer, message = load_renderer(Path(folder)) if folder else (None, "no avatar chosen")
+        if renderer is None:
+            self.status.set("avatar", FAILED, f"{folder}: {message} (kept the current avatar)")
+            self.window.admin.refresh()
+            return False
+        self.avatar_folder = Path(folder)
+        self.window.avatar.set_renderer(renderer)
+        self.conversation.mascot = _mascot_name(renderer, self.window.lang)
+        self.status.set("avatar", OK, f"{Path(folder).name}: {message}")
+        self.window.admin.refresh()
+        return True
+
+    def set_volume(self, volume: float) -> None:
+        if self.voice is not None:
+            self.voice.set_volume(volume)
+
+    def _info(self) -> str:
+        pack = self.holder.pack
+        return f"{pack.id} v{pack.venue.version} · {pack.root.name} · {len(pack.topics)} topics"
+
+    def close(self) -> None:
+        for timer in self._timers:
+            timer.stop()
+        if self.vision is not None:
+            self.vision.stop(2.0)
+        if self.voice is not None:
+            self.voice.shutdown()
+        self.conversation.shutdown()
+        if self.recorder is not None:
+            try:
+                self.recorder.close()
+            except Exception:  # noqa: BLE001
+                pass
+        if self.heartbeat is not None:
+            self.heartbeat.stopping()
+        if self.bridge is not None:
+            self.bridge.close()
+        self.window.allow_close = True
+        self.window.close()
+        self.window.deleteLater()
+
+
+def _mascot_name(renderer: Any, lang: str) -> str:
+    try:
+        return renderer.rig.display_name(lang)
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def default_avatar_for(pack_root: Path) -> Path | None:
+    """The venue's mascot: ``avatar:`` in venue.yaml when present, else the default avatar."""
+    try:
+        import yaml
+
+        data = yaml.safe_load((pack_root / "venue.yaml").read_text(encoding="utf-8")) or {}
+        name = data.get("avatar")
+        if isinstance(name, str) and (paths.avatars_dir() / name).is_dir():
+            return paths.avatars_dir() / name
+    except Exception:  # noqa: BLE001 - the pack loader reports pack problems
+        pass
+    return paths.default_avatar() if paths.default_avatar().is_dir() else None
+
+
+def ensure_app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("kiosk")
+    return app
+
+
+def build_kiosk(options: KioskOptions) -> Kiosk:
+    """Load the pack, start what exists of speech and vision, show the window. Raises PackError."""
+    t0 = time.perf_counter()
+    app = ensure_app()
+    from kiosk.app.bridge import EventBridge
+    from kiosk.app.conversation import Conversation
+    from kiosk.app.theme import Theme, palette_for
+    from kiosk.app.window import KioskWindow
+    from kiosk.dialog.factory import build_engine
+    from kiosk.pack.loader import PackHolder, load_pack
+
+    cfg = options.config
+    venue = options.venue or cfg.venue_path()
+    pack = load_pack(venue)
+    holder = PackHolder(pack)
+    bus = EventBus()
+    status = StatusBoard()
+    status.set("pack", OK, f"{pack.id} v{pack.venue.version}")
+    engine, engine_status = build_engine(pack, cfg, options.use_model)
+    status.set("intent", OK, engine_status.message)
+    recorder = _recorder(cfg, pack.id, status) if options.analytics else None
+    conversation = Conversation(engine, bus, recorder=recorder)
+    bridge = EventBridge(bus)
+    size = options.size or ((1080, 1920) if options.windowed else None)
+    scale = min(size) / 1080 if size else 1.0
+    theme = Theme(palette_for(pack.id), scale=scale)
+    window = KioskWindow(conversation, bridge, status, theme, cfg.site.idle_timeout_s,
+                         kiosk_mode=not options.windowed, pin_hash=cfg.site.admin_pin_hash)
+    kiosk = Kiosk(app, window, bus, status, conversation, holder, options, bridge, recorder=recorder)
+    _show(window, options, size)
+    kiosk.timings["attract_s"] = time.perf_counter() - t0
+    # the avatar, after the first frame: a rig rasterises in a few tens of ms
+    avatar = options.avatar or cfg.avatar_path() or default_avatar_for(pack.root)
+    if avatar is not None and not kiosk.switch_avatar(str(avatar)):
+        log.warning("avatar %s not usable; the drawn mascot stands in", avatar)
+    elif avatar is None:
+        status.set("avatar", OFF, "no avatar folder; drawn mascot")
+    window.reload_requested.connect(kiosk.reload_pack)
+    window.avatar_requested.connect(kiosk.switch_avatar)
+    window.volume_requested.connect(kiosk.set_volume)
+    window.exit_requested.connect(app.quit)
+    window.admin.set_avatars(kiosk.avatar_folder)
+    window.admin.volume.setValue(int(cfg.speech.tts_volume * 100))
+    _start_voice(kiosk)
+    _start_vision(kiosk)
+    _start_heartbeat(kiosk)
+    bus.emit(EventType.RUN_START, venue=pack.id, windowed=options.windowed)
+    return kiosk
+
+
+def _show(window: Any, options: KioskOptions, size: tuple[int, int] | None) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QCursor
+    from PySide6.QtWidgets import QApplication
+
+    window.setWindowTitle("Kiosk")
+    if options.windowed:
+        window.resize(*size)
+        window.show()
+        return
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+    if size:
+        window.resize(*size)
+    window.showFullScreen()
+
+
+def _recorder(cfg: SiteConfig, venue_id: str, status: StatusBoard) -> Any:
+    try:
+        from kiosk.analytics.recorder import Recorder
+    except ImportError:
+        status.set("analytics", OFF, "analytics package not installed")
+        return None
+    recorder = Recorder.from_config(cfg, venue_id)
+    status.set("analytics", OK if recorder.enabled else OFF, str(recorder.db_path) if recorder.enabled else "disabled")
+    return recorder
+
+
+def _start_voice(kiosk: Kiosk) -> None:
+    from kiosk.app.voice import VoiceService
+
+    opts, window = kiosk.options, kiosk.window
+    if not opts.voice:
+        kiosk.status.set("tts", OFF, "voice disabled")
+        kiosk.status.set("microphone", OFF, "voice disabled")
+        return
+    conv = kiosk.conversation
+    voice = VoiceService(kiosk.bus, opts.config.speech, kiosk.status, conv.respond,
+                         lambda: conv.engine.pack.languages, lambda lang: conv.engine.pack.vocabulary(lang),
+                         sink=opts.sink, audio_source=opts.audio_source)
+    conv.speaker = voice
+    window.voice = voice
+    base_rate = opts.config.speech.tts_rate
+    window.on_lang_change = voice.set_lang
+    window.on_elderly_change = lambda on: voice.set_rate(base_rate * (0.8 if on else 1.0))
+    kiosk.voice = voice
+    voice.start(window.lang)
+
+
+def _start_vision(kiosk: Kiosk) -> None:
+    opts = kiosk.options
+    if not opts.vision:
+        kiosk.status.set("camera", OFF, "vision disabled")
+        return
+    try:
+        from kiosk.vision.worker import VisionWorker
+    except ImportError as exc:
+        kiosk.status.set("camera", OFF, f"vision unavailable: {exc}")
+        return
+    worker = VisionWorker(opts.config.vision, kiosk.bus, source=opts.frame_source)
+    if kiosk.recorder is not None and hasattr(kiosk.recorder, "attach"):
+        kiosk.recorder.attach(kiosk.bus)
+    kiosk.vision = worker
+    if not worker.start():
+        kiosk.status.set("camera", OFF, "camera = off")
+
+
+def _start_heartbeat(kiosk: Kiosk) -> None:
+    try:
+        from kiosk.deploy.watchdog import Heartbeat
+    except ImportError:
+        kiosk.status.set("watchdog", OFF, "no watchdog module")
+        return
+    heartbeat = Heartbeat()
+    kiosk.heartbeat = heartbeat
+    kiosk._timers.append(heartbeat.start_qt_timer(kiosk.window))
+    heartbeat.ready(f"kiosk {kiosk.holder.pack.id} ready")
+    kiosk.status.set("watchdog", OK if heartbeat.enabled else OFF,
+                     f"every {heartbeat.interval_s:.1f} s" if heartbeat.enabled else "no service manager")
+
+
+def run(options: KioskOptions) -> int:
+    """Build the kiosk and run the Qt event loop until staff exit."""
+    kiosk = build_kiosk(options)
+    try:
+        return kiosk.app.exec()
+    finally:
+        kiosk.close()
