@@ -57,6 +57,7 @@ class VisionSection:
     idle_detect_hz: float = 2.0  # detection rate while nobody is there
     detect_hz: float = 4.0  # detection rate (new faces) while someone is tracked
     max_faces: int = 3  # faces followed with a face mesh at once
+    detect_zoom: float = 2.0  # every other detection looks at the centre zoomed in (1: off)
     min_face_confidence: float = 0.5
     attention_yaw_deg: float = 25.0  # facing the screen: head turned less than this
     attention_pitch_deg: float = 25.0

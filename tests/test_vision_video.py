@@ -273,3 +273,21 @@ def test_kiosk_watch_reports_a_bad_video_and_bad_config(tmp_path):
     out = subprocess.run([sys.executable, "-m", "kiosk", "watch", "--video", str(tmp_path / "x.avi"),
                           "--config", str(site)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and f"{site}:2: vision.engage_distance_m" in out.stderr
+
+
+def test_centre_zoom_finds_a_visitor_too_small_for_the_full_frame(tmp_path):
+    """At 640x480 with a 60 degree lens, a face 2.5 m away is about 25 px wide: the full-range
+    detector misses it on the whole frame but finds it in the zoomed centre."""
+    keys = [(0.0, [vf.Face(330, 215, 60)]), (3.0, [vf.Face(330, 215, 60)])]
+    folder = vf.write_folder(tmp_path / "far", keys, fps=10.0)
+    results = {}
+    for zoom in (1.0, 2.0):
+        processor = VisionProcessor(VisionSection(detect_zoom=zoom))  # default 60 degree camera
+        reports = []
+        run_source(ImageFolderSource(folder, fps=10.0), processor, reports.append)
+        processor.close()
+        results[zoom] = reports
+    assert not any(r.people for r in results[1.0])
+    seen = [r.primary for r in results[2.0] if r.primary is not None]
+    assert seen and all(2.0 < p.distance_m < 3.5 for p in seen)
+    assert [tr.state.value for r in results[2.0] for tr in r.transitions] == ["noticed"]

@@ -22,6 +22,8 @@ def vision_problems(section: VisionSection) -> list[tuple[str, str]]:
         out.append(("hysteresis", f"must be between 0 and 1, got {s.hysteresis!r}"))
     if not 0 < s.min_face_confidence < 1:
         out.append(("min_face_confidence", f"must be between 0 and 1, got {s.min_face_confidence!r}"))
+    if s.detect_zoom < 1:
+        out.append(("detect_zoom", f"must be 1 (off) or more, got {s.detect_zoom!r}"))
     if s.fov_deg >= 180:
         out.append(("fov_deg", f"must be below 180, got {s.fov_deg!r}"))
     if s.engage_distance_m > s.notice_distance_m:
