@@ -114,7 +114,7 @@ class Kiosk:
             self.heartbeat.stopping()
         if self.bridge is not None:
             self.bridge.close()
-        self.window.allow_close = True
+        self.window.shutdown()
         self.window.close()
         self.window.deleteLater()
 

@@ -65,12 +65,13 @@ def plan_route(pack: VenuePack, destination: str, origin: str | None = None) -> 
         route.legs.append(Leg(start.floor, walk(start.position, end.position), start.id, end.id))
         return route
     here = connectors(pack, start.floor)
-    there = connectors(pack, end.floor)
-    if not here or not there:  # no connector drawn on the map: show the destination floor only
+    if not here:  # no lift or stairs on the map: show the destination floor only
         route.legs.append(Leg(end.floor, [end.position], end.id, end.id))
         return route
     lift = min(here, key=lambda p: _dist(start.position, p.position) + _dist(p.position, end.position))
-    arrive = min(there, key=lambda p: _dist(lift.position, p.position))
+    there = connectors(pack, end.floor)
+    # a lift shaft stands at the same spot on every floor when the map marks it on one floor only
+    arrive = min(there, key=lambda p: _dist(lift.position, p.position)) if there else lift
     route.legs.append(Leg(start.floor, walk(start.position, lift.position), start.id, lift.id))
     route.legs.append(Leg(end.floor, walk(arrive.position, end.position), arrive.id, end.id))
     return route

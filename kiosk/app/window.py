@@ -80,7 +80,7 @@ class KioskWindow(QWidget):
         self.idle = IdleController(idle_timeout_s, parent=self)
         self.idle.expired.connect(self._on_idle_expired)
         self._watcher = _TouchWatcher(self.idle.activity)
-        self.installEventFilter(self._watcher)
+        self._watcher.setParent(self)
         QApplication.instance().installEventFilter(self._watcher)
         bridge.event.connect(self.on_event)
         self._attract_timer = QTimer(self)
@@ -504,6 +504,13 @@ class KioskWindow(QWidget):
     def _exit(self) -> None:
         self.allow_close = True
         self.exit_requested.emit()
+
+    def shutdown(self) -> None:
+        """Stop timers and stop watching the application's input (before the window goes)."""
+        QApplication.instance().removeEventFilter(self._watcher)
+        self.idle.stop()
+        self._attract_timer.stop()
+        self.allow_close = True
 
     # -- kiosk mode -----------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
