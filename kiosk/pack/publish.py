@@ -92,14 +92,15 @@ def default_file_name(venue: str, version: int) -> str:
 
 
 def publish(pack_dir: str | Path, out: str | Path) -> Path:
-    """Write one pack file for ``pack_dir`` (which must validate). ``out`` may be a folder."""
+    """Write one pack file for ``pack_dir`` (which must validate). ``out`` may be a folder
+    (an existing one, or a new path without a suffix) for the name ``<venue>-v<version>.kpack``."""
     root = Path(pack_dir)
     pack, problems = validate_pack(root)
     if problems or pack is None:
         lines = "\n".join(str(p) for p in problems[:20])
         raise PublishError(f"{root}: the pack has {len(problems)} problem(s); fix them before publishing:\n{lines}")
     out = Path(out)
-    if out.is_dir():
+    if out.is_dir() or (not out.exists() and not out.suffix):
         out = out / default_file_name(pack.id, pack.venue.version)
     files: dict[str, dict] = {}
     blobs: list[tuple[str, bytes]] = []
