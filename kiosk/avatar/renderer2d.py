@@ -191,14 +191,35 @@ class Renderer2D:
         return img
 
     # --- drawing --------------------------------------------------------------------------------
-    def paint(self, painter: QPainter, size: QSize, params: AvatarParams, background: bool = True) -> None:
-        """Draw one frame into ``painter`` whose device is ``size`` pixels."""
-        self.prepare(size)
+    @property
+    def prepared_scale(self) -> float:
+        return self._scale
+
+    def is_prepared(self, size: QSize) -> bool:
+        return bool(self._sprites) and abs(self.view_transform(size)[0] - self._scale) <= 1e-6
+
+    def paint(
+        self, painter: QPainter, size: QSize, params: AvatarParams, background: bool = True, prepare: bool = True
+    ) -> None:
+        """Draw one frame into ``painter`` whose device is ``size`` pixels.
+
+        With ``prepare=False`` nothing is rasterised: parts cached for another size are scaled
+        (a GUI thread uses this while a worker prepares the new size).
+        """
+        if prepare:
+            self.prepare(size)
+        if background and self._background is None:
+            self._background = self._paint_background(size)
         if background and self._background is not None:
-            painter.drawImage(0, 0, self._background)
+            if self._background.size() == size:
+                painter.drawImage(0, 0, self._background)
+            else:
+                painter.drawImage(QRectF(0, 0, size.width(), size.height()), self._background)
+        if not self._sprites:
+            return
         s, view = self.view_transform(size)
         poses = solve_poses(self.rig, params)
-        inv = 1.0 / s
+        inv = 1.0 / self._scale
         for part in self.rig.parts:
             sprite = self._sprites.get(part.id)
             pose = poses[part.id]
