@@ -291,3 +291,25 @@ def test_centre_zoom_finds_a_visitor_too_small_for_the_full_frame(tmp_path):
     seen = [r.primary for r in results[2.0] if r.primary is not None]
     assert seen and all(2.0 < p.distance_m < 3.5 for p in seen)
     assert [tr.state.value for r in results[2.0] for tr in r.transitions] == ["noticed"]
+
+
+def test_moving_mouth_marks_the_talking_visitor(tmp_path):
+    """Two visitors side by side; the left one's jaw opens and closes three times a second."""
+    crop = vf.face_crop()
+    mouths = [vf.open_mouth(crop, px) for px in (0, 4, 8, 12)]
+    cycle = [0, 1, 2, 3, 2, 1]  # 15 fps / 6 frames = 2.5 openings a second
+
+    def frame(i: int) -> np.ndarray:
+        left = vf.compose([vf.Face(170, 240, 260)], crop=mouths[cycle[i % len(cycle)]])
+        right = vf.compose([vf.Face(470, 240, 260)], crop=crop)
+        left[:, 320:] = right[:, 320:]
+        return left
+
+    path = vf.write_frames(tmp_path / "talk.avi", (frame(i) for i in range(45)), FPS)
+    reports, _ = watch(path, config())
+    last = [r for r in reports if r.t >= 1.5]
+    assert last and all(len(r.people) == 2 for r in last)
+    by_side = {p.x < 320: p for p in last[-1].people}
+    assert by_side[True].talking and not by_side[False].talking
+    openness = [p.mouth_open for r in reports for p in r.people if p.x < 320]
+    assert max(openness) - min(openness) > 0.1

@@ -110,9 +110,14 @@ def frames(keys: Sequence[Keyframe], fps: float):
 
 def write_video(path: Path, keys: Sequence[Keyframe], fps: float = 15.0) -> Path:
     """Write the timeline as an MJPG AVI (decodable by OpenCV everywhere)."""
+    return write_frames(path, (frame for _, frame in frames(keys, fps)), fps)
+
+
+def write_frames(path: Path, bgr_frames, fps: float = 15.0) -> Path:
+    """Write BGR 640x480 frames as an MJPG AVI."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (WIDTH, HEIGHT))
     assert writer.isOpened(), f"cannot write {path}"
-    for _, frame in frames(keys, fps):
+    for frame in bgr_frames:
         writer.write(frame)
     writer.release()
     return path
@@ -181,3 +186,20 @@ def crossing_time(keys: Sequence[Keyframe], distance_m: float, face: int = 0, af
             return t
         t += step
     raise AssertionError(f"face {face} never crosses {distance_m} m")
+
+
+LIP_LINE_Y, MOUTH_X = 117, (80, 118)  # in face_crop(), from the face mesh (points 13/14, 61/291)
+
+
+def open_mouth(crop: np.ndarray, px: int) -> np.ndarray:
+    """The face with the jaw dropped by ``px`` crop pixels: everything below the lip line moves
+    down, the gap shows a dark mouth between the lips and skin beside it."""
+    if px <= 0:
+        return crop
+    out = crop.copy()
+    h = crop.shape[0]
+    out[LIP_LINE_Y + px:] = crop[LIP_LINE_Y:h - px]
+    out[LIP_LINE_Y:LIP_LINE_Y + px] = crop[LIP_LINE_Y - 1]  # skin colour beside the mouth
+    x0, x1 = MOUTH_X
+    out[LIP_LINE_Y:LIP_LINE_Y + px, x0:x1] = (70, 25, 30)
+    return out
