@@ -1,8 +1,11 @@
 """Grouping the questions the kiosk could not answer by character n-gram similarity.
 
 Character n-grams work for Chinese (no word spaces) and for English and Korean alike, and are
-robust to small speech recognition errors. Groups are formed greedily, most frequent question
-first: a question joins the group it is most similar to on average if that is above a threshold.
+robust to small speech recognition errors. Question words and fillers ("在哪里", "where is the")
+are dropped first and n-grams are weighted by how rare they are among the questions (IDF), so
+"哪里可以停车" meets "停车场在哪里" rather than "卫生间在哪里". Groups are formed greedily, most
+frequent question first: a question joins the group it is most similar to on average if that is
+above a threshold.
 """
 from __future__ import annotations
 
@@ -12,7 +15,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kiosk.dialog.text import EN_STOP
+
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_ZH_QUESTION_WORDS = ("请问", "在哪里", "在哪儿", "在哪", "哪里", "哪儿", "怎么样", "怎么", "什么", "多少", "可以",
+                      "有没有", "是不是", "能不能", "我想", "我要", "一下", "吗", "呢", "吧", "啊", "的", "是", "有")
+_EN_STOP = set(EN_STOP) | {"where", "what", "how", "when", "which", "who", "why", "any", "get", "find", "need",
+                           "want", "there", "some", "way", "much", "many"}
 MAX_UNIQUE = 1500  # the most frequent distinct questions considered
 
 
@@ -42,6 +51,16 @@ def normalize_question(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
+def content_of(key: str) -> str:
+    """A normalised question without question words and fillers (itself if nothing is left)."""
+    words = [w for w in key.split() if w not in _EN_STOP]
+    text = " ".join(words)
+    for word in _ZH_QUESTION_WORDS:
+        text = text.replace(word, "")
+    text = " ".join(text.split())
+    return text or key
+
+
 def ngrams(text: str, sizes: tuple[int, ...] = (1, 2, 3)) -> Counter:
     """Character n-grams of a normalised question (spaces count as a boundary)."""
     padded = f" {text} "
@@ -54,6 +73,16 @@ def ngrams(text: str, sizes: tuple[int, ...] = (1, 2, 3)) -> Counter:
     return grams
 
 
+def weigh(vectors: list[Counter]) -> list[Counter]:
+    """Scale each n-gram by its smoothed inverse document frequency among ``vectors``."""
+    df: Counter = Counter()
+    for vec in vectors:
+        df.update(vec.keys())
+    n = len(vectors)
+    idf = {g: math.log((n + 1) / (d + 1)) + 1.0 for g, d in df.items()}
+    return [Counter({g: v * idf[g] for g, v in vec.items()}) for vec in vectors]
+
+
 def cosine(a: Counter, b: Counter) -> float:
     if not a or not b:
         return 0.0
@@ -64,7 +93,7 @@ def cosine(a: Counter, b: Counter) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def group_questions(rows: list[tuple[str, str, float]], threshold: float = 0.45) -> list[QuestionGroup]:
+def group_questions(rows: list[tuple[str, str, float]], threshold: float = 0.35) -> list[QuestionGroup]:
     """Group ``(question, lang, ts)`` rows; biggest groups first."""
     counts: Counter = Counter()
     shown: dict[str, str] = {}
@@ -80,8 +109,9 @@ def group_questions(rows: list[tuple[str, str, float]], threshold: float = 0.45)
         last[key] = max(last.get(key, 0.0), ts or 0.0)
     groups: list[QuestionGroup] = []
     vectors: list[list[Counter]] = []
-    for key, n in counts.most_common(MAX_UNIQUE):
-        vec = ngrams(key)
+    keys = counts.most_common(MAX_UNIQUE)
+    weighted = weigh([ngrams(content_of(key)) for key, _ in keys])
+    for (key, n), vec in zip(keys, weighted):
         best, best_sim = None, threshold
         for gi, members in enumerate(vectors):
             sim = sum(cosine(vec, m) for m in members) / len(members)

@@ -62,7 +62,7 @@ def needs_review(turn: Turn) -> bool:
     return bool(turn.question) and (turn.outcome in UNANSWERED_OUTCOMES or turn.outcome == "answered")
 
 
-def unanswered_groups(turns: list[Turn], threshold: float = 0.45) -> list[QuestionGroup]:
+def unanswered_groups(turns: list[Turn], threshold: float = 0.35) -> list[QuestionGroup]:
     rows = [(t.question or "", t.lang or "", t.ts) for t in turns if needs_review(t)]
     return group_questions(rows, threshold)
 

@@ -38,6 +38,7 @@ INPUT_MODES = {"voice", "touch", "text"}
 _STATE_OUTCOME = {"answered": "answered", "asking": "asking", "clarifying": "clarified",
                   "rephrase": "rephrase", "handoff": "handoff", "social": "social"}
 _LEFTOVER_DIGITS = re.compile(r"\d(?:[\s-]?\d){5,}")
+_MASK_EDGES = re.compile(r"(?:\d[\d \-]*)?\[(ID|CARD|PHONE|NUMBER|EMAIL)\](?:[\d \-]*\d)?")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,8 +71,9 @@ def default_db_path() -> Path:
 
 
 def scrub(text: str) -> str:
-    """Redact personal numbers, then mask any digit run the patterns missed; trim to a length."""
-    clean = _LEFTOVER_DIGITS.sub("[NUMBER]", redact(text))
+    """Redact personal numbers, then mask digit runs the patterns missed (also the digits left
+    beside a mask, as in a spaced card number); trim to a length."""
+    clean = _MASK_EDGES.sub(r"[\1]", _LEFTOVER_DIGITS.sub("[NUMBER]", redact(text)))
     clean = " ".join(clean.split())
     return clean[:QUESTION_MAX_CHARS]
 
