@@ -123,6 +123,9 @@ class AvatarWidget(QWidget):
         from PySide6.QtCore import QCoreApplication
 
         deadline = time.monotonic() + timeout_s
+        r = self._renderer
+        if r is not None and not r.is_prepared(self.size()):
+            self._request_prepare(self.size())
         while time.monotonic() < deadline:
             r = self._renderer
             if r is not None and r.is_prepared(self.size()):
