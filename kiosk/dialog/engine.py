@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher
+from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
 from kiosk.dialog.text import detect_lang, normalize
@@ -181,7 +181,10 @@ class Session:
             return self._not_understood(lang)
         top = ranked[0]
         rival = next((c for c in ranked[1:] if c.intent.split(".")[0] != top.intent.split(".")[0]), None)
-        if rival and rival.confidence >= self.engine.low_confidence and top.score - rival.score < self.engine.min_margin:
+        leans_on_context = "." in top.intent and self.context is not None and \
+            top.intent.split(".")[0] == self.context.split(".")[0]
+        if rival and not leans_on_context and top.score - rival.score < self.engine.min_margin \
+                and calibrate(rival.score) >= self.engine.low_confidence:
             return self._clarify(top, rival, lang)
         flow = self.engine.pack.flow(top.intent)
         if flow is not None:

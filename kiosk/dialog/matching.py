@@ -29,7 +29,7 @@ class Matcher(Protocol):
         ...
 
 
-def calibrate(score: float, midpoint: float = 0.30, slope: float = 12.0) -> float:
+def calibrate(score: float, midpoint: float = 0.40, slope: float = 10.0) -> float:
     """Map a cosine similarity to a confidence with a logistic curve."""
     return 1.0 / (1.0 + math.exp(-slope * (score - midpoint)))
 
@@ -127,9 +127,14 @@ def _examples_of(pack: VenuePack) -> list[tuple[str, str, str]]:
 class LexicalMatcher:
     """Nearest-example matching on TF-IDF weighted n-grams, no segmentation needed."""
 
-    FOLLOWUP_IN_CONTEXT = 1.25
+    FOLLOWUP_IN_CONTEXT = 1.7
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
     COSINE_SHARE = 0.6
+    CASE_BOOST_FROM = 0.2
+    CASE_BOOST = 0.25
+    ANSWER_WEIGHT = 0.5
+    PROFILE_SHARE = 0.3
+    MARGIN_WEIGHT = 1.0
 
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
@@ -149,6 +154,27 @@ class LexicalMatcher:
             for f, w in weights.items():
                 self.postings[f].append((idx, w))
         self._case_keywords = self._build_case_keywords(pack.flows)
+        self.profile_postings = self._build_profiles(pack, raw)
+
+    def _build_profiles(self, pack: VenuePack, raw: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, float]]]:
+        """Every feature an intent's questions use (weight 1) or its answer uses (weight ANSWER_WEIGHT)."""
+        profiles: dict[str, dict[str, float]] = defaultdict(dict)
+        for intent, lang, text in raw:
+            for f in features(text, lang):
+                profiles[intent][f] = 1.0
+        answers: list[tuple[str, dict[str, str]]] = []
+        for t in pack.topics:
+            answers.append((t.id, t.answer))
+            answers += [(f.id, f.answer) for f in t.followups]
+        for intent, texts in answers:
+            for lang, text in texts.items():
+                for f in features(self.prepare(text, lang), lang):
+                    profiles[intent].setdefault(f, self.ANSWER_WEIGHT)
+        postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for intent, feats in profiles.items():
+            for f, w in feats.items():
+                postings[f].append((intent, w))
+        return postings
 
     def prepare(self, text: str, lang: str) -> str:
         return self.canon(normalize(text, lang), lang)
@@ -183,15 +209,28 @@ class LexicalMatcher:
                 cover[idx] += w * w
         best: dict[str, float] = {}
         for idx, d in dot.items():
-            s = self.COSINE_SHARE * d + (1 - self.COSINE_SHARE) * cover[idx]
+            sim = self.COSINE_SHARE * d + (1 - self.COSINE_SHARE) * cover[idx]
             intent = self.examples[idx].intent
-            if s > best.get(intent, 0.0):
-                best[intent] = s
-        return best
+            if sim > best.get(intent, 0.0):
+                best[intent] = sim
+        profile: dict[str, float] = defaultdict(float)
+        for f, w in q.items():
+            for intent, pw in self.profile_postings.get(f, ()):
+                profile[intent] += w * w * pw
+        return {i: (1 - self.PROFILE_SHARE) * best.get(i, 0.0) + self.PROFILE_SHARE * profile[i]
+                for i in set(best) | set(profile)}
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         sims = self.similarities(text, lang)
+        for flow_id in self._case_keywords:  # "身份证丢了": a named case makes its flow likelier
+            if sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM and self.match_case(flow_id, text, lang):
+                sims[flow_id] = min(1.0, sims[flow_id] + self.CASE_BOOST)
         ctx_topic = context.split(".")[0] if context else None
+        if ctx_topic:  # "在哪个展厅" after the bronze ding: read it as "铜鼎 在哪个展厅" too
+            title = self.pack.title_of(ctx_topic, lang)
+            for intent, sim in self.similarities(f"{title} {text}", lang).items():
+                if "." in intent and intent.split(".")[0] == ctx_topic and sim > sims.get(intent, 0.0):
+                    sims[intent] = sim
         scored = []
         for intent, s in sims.items():
             if "." in intent:  # a follow-up leans on the previous topic
@@ -199,7 +238,13 @@ class LexicalMatcher:
                 s = min(1.0, s * factor)
             scored.append((intent, s))
         scored.sort(key=lambda p: -p[1])
-        return [Candidate(i, round(s, 4), round(calibrate(s), 4)) for i, s in scored[:top]]
+        return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
+
+    def _confidence(self, intent: str, score: float, scored: list[tuple[str, float]]) -> float:
+        """Calibrated confidence: the score, raised or lowered by its lead over the best other topic."""
+        base = intent.split(".")[0]
+        other = next((s for i, s in scored if i.split(".")[0] != base), 0.0)
+        return calibrate(score + self.MARGIN_WEIGHT * (score - other))
 
     # -- flow cases -------------------------------------------------------------------------
     def _build_case_keywords(self, flows: list[Flow]) -> dict[str, list[tuple[str, str, str]]]:
