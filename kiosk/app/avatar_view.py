@@ -1,7 +1,8 @@
-"""The avatar on screen: the avatar engineer's rig renderer when present, else a drawn mascot.
+"""The avatar on screen: the rigged :class:`kiosk.avatar.widget.AvatarWidget` when present, else a
+drawn mascot.
 
-Both are driven the same way: a mode (attract, listening, thinking, speaking), a gaze target,
-and a viseme timeline read against the speech player's clock for lip-sync.
+Both are driven the same way: a mode (attract, listening, thinking, speaking), pipeline events
+(expressions and gaze), and a viseme timeline read against the speech player's clock.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.app.theme import Theme
 
@@ -23,22 +24,10 @@ MOUTH_OPEN = {"A": 0.05, "B": 0.25, "C": 0.55, "D": 0.9, "E": 0.5, "F": 0.3, "G"
 ATTRACT, LISTENING, THINKING, SPEAKING, ENGAGED = "attract", "listening", "thinking", "speaking", "engaged"
 
 
-def load_renderer(folder: Path | None) -> tuple[Any, str]:
-    """A 2D rig renderer for ``folder`` and a status line; (None, reason) when unusable."""
-    if folder is None:
-        return None, "no avatar folder"
-    try:
-        from kiosk.avatar.renderer2d import Renderer2D
-        from kiosk.avatar.rig import RigError, load_rig
-    except ImportError as exc:
-        return None, f"avatar renderer unavailable ({exc}); drawn placeholder"
-    try:
-        rig = load_rig(folder)
-    except RigError as exc:
-        return None, "; ".join(exc.problems[:3])
-    except Exception as exc:  # noqa: BLE001 - a broken rig must not stop the kiosk
-        return None, str(exc)
-    return Renderer2D(rig), rig.display_name("en")
+def cues_to_timeline(cues: list[dict], tail_s: float = 0.25) -> list[tuple[float, float, str]]:
+    """Viseme cues ``[{"t", "v"}]`` (each lasting until the next) as ``(start, end, shape)``."""
+    starts = [(float(c["t"]), str(c["v"])) for c in cues]
+    return [(t, starts[i + 1][0] if i + 1 < len(starts) else t + tail_s, v) for i, (t, v) in enumerate(starts)]
 
 
 class AvatarView(QWidget):
@@ -48,7 +37,11 @@ class AvatarView(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.clock = clock or (lambda: 0.0)  # seconds of the current reply heard
-        self.renderer: Any = None
+        self.playing: Callable[[], bool] = lambda: self.speaking
+        self.rigged: Any = None  # the AvatarWidget, once an avatar folder loaded
+        self.folder: Path | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
         self.mode = ATTRACT
         self.cues: list[tuple[float, str]] = []
         self.speaking = False
@@ -64,11 +57,41 @@ class AvatarView(QWidget):
         self._timer.timeout.connect(self._tick)
         self._timer.start()
 
-    # -- control --------------------------------------------------------------------------
-    def set_renderer(self, renderer: Any) -> None:
-        self.renderer = renderer
-        self.update()
+    # -- avatars --------------------------------------------------------------------------
+    def load(self, folder: Path, bus: Any = None) -> tuple[bool, str]:
+        """Show the avatar in ``folder``; a broken one keeps the current avatar. (ok, message)."""
+        try:
+            from kiosk.avatar.widget import AvatarWidget
+        except ImportError as exc:
+            return False, f"avatar widget unavailable ({exc}); drawn mascot"
+        if self.rigged is None:
+            widget = AvatarWidget(folder, parent=self)
+            if widget.rig is None:
+                widget.deleteLater()
+                return False, f"{folder}: avatar not loaded"
+            if bus is not None:
+                self._unsubscribe = widget.connect_bus(bus)
+            self._layout.addWidget(widget)
+            widget.start()
+            self.rigged = widget
+            self._timer.stop()
+        else:
+            problems = self.rigged.load_avatar(folder)
+            if problems:
+                return False, "; ".join(problems[:3])
+        self.folder = Path(folder)
+        return True, self.rigged.rig.display_name("en")
 
+    def display_name(self, lang: str) -> str:
+        return self.rigged.rig.display_name(lang) if self.rigged is not None and self.rigged.rig else ""
+
+    def close_avatar(self) -> None:
+        if self.rigged is not None:
+            self.rigged.stop()
+            if getattr(self, "_unsubscribe", None):
+                self._unsubscribe()
+
+    # -- control --------------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.update()
@@ -80,6 +103,9 @@ class AvatarView(QWidget):
 
     def wave(self, seconds: float = 2.4) -> None:
         self._wave_until = time.monotonic() + seconds
+        if self.rigged is not None:
+            self.rigged.animator.expressions.pulse("wave", 1.0, min(seconds, 1.8))
+            self.rigged.animator.expressions.pulse("happy", 0.8, seconds)
 
     def gaze_at(self, x: float, y: float) -> None:
         """Look toward a point: x, y in -1..1 (screen right, up)."""
@@ -93,16 +119,20 @@ class AvatarView(QWidget):
 
     def set_cues(self, cues: list[dict]) -> None:
         self.cues = [(float(c["t"]), str(c["v"])) for c in cues]
+        if self.rigged is not None and cues:
+            self.rigged.play_visemes(cues_to_timeline(cues), lambda: self.clock() if self.playing() else None)
 
     def stop_speaking(self) -> None:
         self.speaking = False
         self.cues = []
+        if self.rigged is not None:
+            self.rigged.stop_speaking()
         if self.mode == SPEAKING:
             self.set_mode(ENGAGED)
 
     # -- animation ------------------------------------------------------------------------
     def _tick(self) -> None:
-        if not self.isVisible():
+        if not self.isVisible() or self.rigged is not None:
             return
         gx, gy = self.gaze
         tx, ty = self._gaze_target
@@ -145,20 +175,11 @@ class AvatarView(QWidget):
 
     # -- painting -------------------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+        if self.rigged is not None:
+            return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        values = self.params()
-        if self.renderer is not None:
-            try:
-                from kiosk.avatar.params import AvatarParams
-
-                self.renderer.paint(painter, self.size(), AvatarParams.from_dict(values), background=False)
-                painter.end()
-                return
-            except Exception as exc:  # noqa: BLE001 - fall back to the drawn mascot
-                log.warning("avatar renderer failed, using the drawn mascot: %s", exc)
-                self.renderer = None
-        self._paint_mascot(painter, values)
+        self._paint_mascot(painter, self.params())
         painter.end()
 
     def _paint_mascot(self, p: QPainter, v: dict[str, float | str]) -> None:

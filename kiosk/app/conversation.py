@@ -50,7 +50,7 @@ class Conversation:
     """One kiosk's dialog: the engine (replaceable on pack reload), a session, turn numbering."""
 
     def __init__(self, engine: DialogEngine, bus: EventBus, speaker: Speaker | None = None,
-                 recorder: Recorder | None = None, mascot: str = "") -> None:
+                 recorder: Recorder | None = None, mascot: str | Callable[[str], str] = "") -> None:
         self.bus = bus
         self.speaker = speaker
         self.recorder = recorder
@@ -120,7 +120,8 @@ class Conversation:
             self._open_session()
             turn = next(self._turns)
             venue = self._engine.venue_values(lang)["venue"]
-            text = greeting(lang, venue, self.mascot)
+            name = self.mascot(lang) if callable(self.mascot) else self.mascot
+            text = greeting(lang, venue, name)
             self.bus.emit(EventType.INTENT_END, turn, reply={"reply": text, "intent": "greeting", "state": "social",
                                                              "lang": lang, "places": [], "title": None,
                                                              "options": [], "confidence": 1.0, "mode": "greeting"})

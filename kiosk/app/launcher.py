@@ -75,16 +75,14 @@ class Kiosk:
         return True
 
     def switch_avatar(self, folder: str) -> bool:
-        from kiosk.app.avatar_view import load_renderer
-
-        renderer, message = load_renderer(Path(folder)) if folder else (None, "no avatar chosen")
-        if renderer is None:
-            self.status.set("avatar", FAILED, f"{folder}: {message} (kept the current avatar)")
+        """Show another avatar; a broken one is reported and the current one stays."""
+        ok, message = self.window.avatar.load(Path(folder), self.bus) if folder else (False, "no avatar chosen")
+        if not ok:
+            self.status.set("avatar", FAILED, f"{message} (kept the current avatar)")
             self.window.admin.refresh()
             return False
         self.avatar_folder = Path(folder)
-        self.window.avatar.set_renderer(renderer)
-        self.conversation.mascot = _mascot_name(renderer, self.window.lang)
+        self.conversation.mascot = self.window.avatar.display_name
         self.status.set("avatar", OK, f"{Path(folder).name}: {message}")
         self.window.admin.refresh()
         return True
@@ -112,18 +110,12 @@ class Kiosk:
                 pass
         if self.heartbeat is not None:
             self.heartbeat.stopping()
+        self.window.avatar.close_avatar()
         if self.bridge is not None:
             self.bridge.close()
         self.window.shutdown()
         self.window.close()
         self.window.deleteLater()
-
-
-def _mascot_name(renderer: Any, lang: str) -> str:
-    try:
-        return renderer.rig.display_name(lang)
-    except Exception:  # noqa: BLE001
-        return ""
 
 
 def default_avatar_for(pack_root: Path) -> Path | None:
@@ -242,6 +234,7 @@ def _start_voice(kiosk: Kiosk) -> None:
                          sink=opts.sink, audio_source=opts.audio_source)
     conv.speaker = voice
     window.voice = voice
+    window.avatar.playing = lambda: voice.speaking
     base_rate = opts.config.speech.tts_rate
     window.on_lang_change = voice.set_lang
     window.on_elderly_change = lambda on: voice.set_rate(base_rate * (0.8 if on else 1.0))
