@@ -53,7 +53,7 @@ class RenderScript:
         anim = Animator(self.seed)
         clock = {"t": 0.0}
         if self.visemes:
-            anim.play_visemes(self.visemes, lambda: clock["t"] - self.speech_start if clock["t"] >= self.speech_start else 0.0)
+            anim.play_visemes(self.visemes, lambda: clock["t"] - self.speech_start)  # < 0: not yet
         events, gaze = list(self.events), list(self.gaze)
         n = int(round(self.duration * self.fps))
         for i in range(n + 1):

@@ -112,8 +112,12 @@ class AvatarWidget(QWidget):
         threading.Thread(target=work, name="avatar-raster", daemon=True).start()
 
     def _adopt_renderer(self, renderer: Renderer2D, size: QSize) -> None:
-        if renderer.rig is self._holder.rig:
-            self._renderer = renderer
+        current = self._renderer
+        fits = renderer.is_prepared(self.size())
+        if renderer.rig is self._holder.rig and (
+            fits or current is None or current.rig is not renderer.rig or not current.is_prepared(self.size())
+        ):
+            self._renderer = renderer  # a late worker for an old size never replaces a fitting one
         if self._pending == size:
             self._pending = None
         self.update()
@@ -130,6 +134,8 @@ class AvatarWidget(QWidget):
             r = self._renderer
             if r is not None and r.is_prepared(self.size()):
                 return True
+            if r is not None and self._pending is None:
+                self._request_prepare(self.size())
             QCoreApplication.processEvents()
             time.sleep(0.005)
         return False
