@@ -114,7 +114,7 @@ def test_broken_rig_keeps_last_good_avatar(qtbot, tmp_path: Path) -> None:
     shutil.copytree(AVATARS[0], broken)
     rig_file = broken / "rig.yaml"
     lines = rig_file.read_text(encoding="utf-8").splitlines()
-    n = next(i for i, line in enumerate(lines) if "{param: body_x, rotate: 0.8}" in line)
+    n = next(i for i, line in enumerate(lines) if "{param: body_x, x: 3}" in line)
     lines[n] = lines[n].replace("body_x", "body_q")
     rig_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -126,7 +126,7 @@ def test_broken_rig_keeps_last_good_avatar(qtbot, tmp_path: Path) -> None:
     with qtbot.waitSignal(widget.avatarRejected) as blocker:
         problems = widget.load_avatar(broken)
     assert problems == blocker.args[0]
-    assert problems == [f"{rig_file}:{n + 1}: parts[1] (ding).bind[0].param: unknown parameter 'body_q'"]
+    assert problems == [f"{rig_file}:{n + 1}: parts[0] (shadow).bind[0].param: unknown parameter 'body_q'"]
     assert widget.rig is good
     widget.set_params(AvatarParams(viseme="D"))
     frame = pixels(widget.grab_frame())

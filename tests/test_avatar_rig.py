@@ -49,7 +49,7 @@ def test_shipped_avatars_are_valid(folder: str) -> None:
          "{id: mouth_A, parent: mouth, show: {param: viseme, is: [Q]}}", "show.is: expected a list of mouth shapes"),
         ("{id: body, parent: vessel}", "{id: body, parent: vessel, image: nowhere.svg#body}", "file not found: nowhere.svg"),
         ("{id: rim, parent: vessel, depth: 0.08}", "{id: rim, parent: vessel, image: dingding.svg#rimm}", "no element id='rimm'"),
-        ("{param: breath, scale_y: [[0, 1.0], [1, 1.012]]}", "{param: breath, scale_y: [[1, 1.0], [0, 1.012]]}",
+        ("{param: breath, scale_x: [[0, 1.0], [1, 0.985]]}", "{param: breath, scale_x: [[1, 1.0], [0, 0.985]]}",
          "keys [[param, value], ...] with rising params"),
     ],
 )

@@ -7,6 +7,7 @@ QImage needs no window and may run on any thread; one renderer must not be share
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGrad
 from PySide6.QtSvg import QSvgRenderer
 
 from kiosk.avatar.params import AvatarParams
+from kiosk.avatar.none_guard import protect_none
 from kiosk.avatar.rig import Condition, Part, Rig
 
 STROKE_PAD = 10.0  # canvas units of margin around an SVG element for strokes and soft edges
+POSE_STEP = 0.004  # quantum of rotation/scale matrix entries for cached posed parts (~0.23 degrees)
 
 
 @dataclass
@@ -101,12 +104,15 @@ def solve_poses(rig: Rig, params: AvatarParams) -> dict[str, PartPose]:
 class Renderer2D:
     """Renders a :class:`Rig` at any output size; caches rasterised parts per scale."""
 
-    def __init__(self, rig: Rig) -> None:
+    def __init__(self, rig: Rig, cache_mb: int = 160) -> None:
         self.rig = rig
         self._svgs: dict[Path, QSvgRenderer] = {}
         self._scale = 0.0
         self._sprites: dict[str, _Sprite] = {}
         self._background: QImage | None = None
+        self._posed_cache: OrderedDict[tuple, tuple[QImage, float, float]] = OrderedDict()
+        self._posed_bytes = 0
+        self.cache_bytes = cache_mb * 1024 * 1024
 
     # --- layout -------------------------------------------------------------------------------
     def view_transform(self, size: QSize) -> tuple[float, QTransform]:
@@ -122,6 +128,8 @@ class Renderer2D:
         s, _ = self.view_transform(size)
         if not self._sprites or abs(s - self._scale) > 1e-6:
             self._scale = s
+            self._posed_cache.clear()
+            self._posed_bytes = 0
             self._sprites = {p.id: sp for p in self.rig.parts if p.image and (sp := self._rasterise(p, s))}
         if self._background is None or self._background.size() != size:
             self._background = self._paint_background(size)
@@ -199,22 +207,33 @@ class Renderer2D:
         return bool(self._sprites) and abs(self.view_transform(size)[0] - self._scale) <= 1e-6
 
     def paint(
-        self, painter: QPainter, size: QSize, params: AvatarParams, background: bool = True, prepare: bool = True
+        self,
+        painter: QPainter,
+        size: QSize,
+        params: AvatarParams,
+        background: bool = True,
+        prepare: bool = True,
+        exact: bool = False,
     ) -> None:
         """Draw one frame into ``painter`` whose device is ``size`` pixels.
 
         With ``prepare=False`` nothing is rasterised: parts cached for another size are scaled
-        (a GUI thread uses this while a worker prepares the new size).
+        (a GUI thread uses this while a worker prepares the new size). ``exact`` transforms every
+        rotated part while drawing instead of using the quantised pose cache (slower).
         """
+        protect_none()  # PySide6 6.12 on CPython 3.11 leaks a None reference per void call
         if prepare:
             self.prepare(size)
         if background and self._background is None:
             self._background = self._paint_background(size)
         if background and self._background is not None:
+            mode = painter.compositionMode()
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)  # a plain copy
             if self._background.size() == size:
                 painter.drawImage(0, 0, self._background)
             else:
                 painter.drawImage(QRectF(0, 0, size.width(), size.height()), self._background)
+            painter.setCompositionMode(mode)
         if not self._sprites:
             return
         s, view = self.view_transform(size)
@@ -226,18 +245,44 @@ class Renderer2D:
             if sprite is None or not pose.visible:
                 continue
             t = QTransform(inv, 0, 0, inv, sprite.origin.x(), sprite.origin.y()) * pose.world * view
-            fast = t.type().value <= QTransform.TransformationType.TxTranslate.value
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not fast)
-            if fast:  # snap pure translations to whole pixels: a plain blit
-                painter.setTransform(QTransform())
-                painter.setOpacity(pose.opacity)
-                painter.drawImage(QPointF(round(t.dx()), round(t.dy())), sprite.image)
-            else:
+            image, x, y = self._posed(part.id, sprite, t, exact)
+            painter.setOpacity(pose.opacity)
+            if image is None:  # exact mode: transform while drawing
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
                 painter.setTransform(t)
-                painter.setOpacity(pose.opacity)
                 painter.drawImage(0, 0, sprite.image)
-        painter.setTransform(QTransform())
+                painter.setTransform(QTransform())
+            else:  # a plain blit at whole pixels
+                painter.drawImage(QPointF(round(x), round(y)), image)
         painter.setOpacity(1.0)
+
+    def _posed(self, part_id: str, sprite: _Sprite, t: QTransform, exact: bool) -> tuple[QImage | None, float, float]:
+        """The sprite as drawn under ``t`` and where its top-left goes.
+
+        Rotations and scales are quantised (:data:`POSE_STEP`, about 0.23 degrees) and the
+        transformed images kept in a bounded LRU cache, so the idle sway and head tilt cost blits.
+        """
+        if t.type().value <= QTransform.TransformationType.TxTranslate.value:
+            return sprite.image, t.dx(), t.dy()
+        if exact:
+            return None, 0.0, 0.0
+        q = [round(v / POSE_STEP) for v in (t.m11(), t.m12(), t.m21(), t.m22())]
+        key = (part_id, *q)
+        hit = self._posed_cache.get(key)
+        if hit is None:
+            lin = QTransform(q[0] * POSE_STEP, q[1] * POSE_STEP, q[2] * POSE_STEP, q[3] * POSE_STEP, 0, 0)
+            img = sprite.image.transformed(lin, Qt.TransformationMode.SmoothTransformation)
+            true = QImage.trueMatrix(lin, sprite.image.width(), sprite.image.height())
+            hit = (img, true.dx(), true.dy())
+            self._posed_cache[key] = hit
+            self._posed_bytes += img.sizeInBytes()
+            while self._posed_bytes > self.cache_bytes and len(self._posed_cache) > 1:
+                _, (old, _, _) = self._posed_cache.popitem(last=False)
+                self._posed_bytes -= old.sizeInBytes()
+        else:
+            self._posed_cache.move_to_end(key)
+        img, ox, oy = hit
+        return img, t.dx() + ox, t.dy() + oy
 
     def render(self, params: AvatarParams, size: QSize, background: bool = True) -> QImage:
         """One frame as a new QImage of ``size``."""

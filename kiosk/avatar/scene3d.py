@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSize, QUrl
 from PySide6.QtGui import QColor, QImage, QVector3D
 
+from kiosk.avatar.none_guard import protect_none
 from kiosk.avatar.make_head import VISEME_MIX, read_glb_json
 from kiosk.avatar.params import AvatarParams
 
@@ -158,6 +159,7 @@ class Avatar3D(QObject):
 
     def set_params(self, p: AvatarParams) -> None:
         """Pose the head: rotation, breathing, eyes, blink, brows and mouth."""
+        protect_none()
         self._pivot.setProperty("eulerRotation", QVector3D(-p.head_y, p.head_x + 0.3 * p.body_x, -p.head_z))
         self._pivot.setProperty("y", -0.25 + 0.03 * p.breath + 0.05 * p.body_y)
         for key, weight in morph_weights(p).items():

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk import paths
 from kiosk.avatar.drivers import Animator, PositionFn, Viseme
 from kiosk.avatar.mirror import face_params
+from kiosk.avatar.none_guard import protect_none
 from kiosk.avatar.params import AvatarParams
 from kiosk.avatar.renderer2d import Renderer2D
 from kiosk.avatar.rig import Rig, RigHolder
@@ -152,6 +153,7 @@ class AvatarWidget(QWidget):
 
     def tick(self) -> None:
         """Advance the drivers to now and schedule a repaint."""
+        protect_none()
         self.params = self._fixed or self.animator.update(self._clock())
         self.update()
 
