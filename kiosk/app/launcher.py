@@ -198,6 +198,13 @@ def _show(window: Any, options: KioskOptions, size: tuple[int, int] | None) -> N
     from PySide6.QtWidgets import QApplication
 
     window.setWindowTitle("Kiosk")
+    if size is None:
+        screen = QApplication.primaryScreen()
+        geometry = screen.geometry() if screen is not None else None
+        portrait = geometry is None or geometry.height() >= geometry.width()
+    else:
+        portrait = size[1] >= size[0]
+    window.set_orientation(portrait)  # before sizing: the portrait minimum is taller
     if options.windowed:
         window.resize(*size)
         window.show()

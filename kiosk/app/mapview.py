@@ -30,6 +30,7 @@ class MapView(QWidget):
         self.lang = "zh"
         self.route: Route | None = None
         self.destinations: list[str] = []
+        self._taken: list[QRectF] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(200)
 
@@ -113,6 +114,12 @@ class MapView(QWidget):
             p.drawPath(path)
         places = [pl for pl in pack.places.values() if pl.floor == floor_id]
         small = t.font(15)
+        self._taken: list[QRectF] = []
+        here = pack.places.get(pack.venue.kiosk_place)
+        for pl in [pack.places[d] for d in self.destinations] + ([here] if here else []):
+            if pl.floor == floor_id:  # keep room for the two important labels
+                c = at(pl.position)
+                self._taken.append(QRectF(c.x() - t.px(90), c.y() - t.px(50), t.px(180), t.px(100)))
         for pl in places:
             c = at(pl.position)
             is_dest = pl.id in self.destinations
@@ -128,20 +135,40 @@ class MapView(QWidget):
                 p.setFont(small)
                 p.setPen(t.qcolor("muted") if not is_leg_end else t.qcolor("text"))
                 self._label(p, c, _short(_pick(pl.name, self.lang)), inner, r + 3)
-        here = pack.places.get(pack.venue.kiosk_place)
+        self._taken = []
         if here and here.floor == floor_id:
             self._marker(p, at(here.position), t.qcolor("accent"), YOU_ARE_HERE.get(self.lang, YOU_ARE_HERE["en"]), inner)
         for pid in self.destinations:
             dest = pack.places[pid]
             if dest.floor == floor_id:
                 self._marker(p, at(dest.position), t.qcolor("map_route"), _pick(dest.name, self.lang), inner, pin=True)
-        if leg and self.route and len(self.route.legs) > 1 and leg is self.route.legs[0]:
-            nxt = self.route.legs[1]
-            floor_name = next((_pick(f.name, self.lang) for f in pack.floors if f.id == nxt.floor), nxt.floor)
-            p.setFont(t.font(20, bold=True))
-            p.setPen(t.qcolor("map_route"))
-            self._label(p, at(leg.points[-1]), f"{TAKE_LIFT.get(self.lang, TAKE_LIFT['en'])} {floor_name}", inner,
-                        t.px(14), above=True)
+        if leg and self.route and len(self.route.legs) > 1:
+            first = leg is self.route.legs[0]
+            lift_at = at(leg.points[-1] if first else leg.points[0])
+            self._lift_marker(p, lift_at)
+            if first:
+                nxt = self.route.legs[1]
+                floor_name = next((_pick(f.name, self.lang) for f in pack.floors if f.id == nxt.floor), nxt.floor)
+                p.setFont(t.font(20, bold=True))
+                p.setPen(t.qcolor("map_route"))
+                self._taken = [r for r in self._taken if not r.contains(lift_at)]
+                self._label(p, lift_at, f"{TAKE_LIFT.get(self.lang, TAKE_LIFT['en'])} {floor_name}", inner,
+                            t.px(18), above=True) or self._label(p, lift_at, f"{TAKE_LIFT.get(self.lang, TAKE_LIFT['en'])} "
+                                                                 f"{floor_name}", inner, t.px(18))
+
+    def _lift_marker(self, p: QPainter, c: QPointF) -> None:
+        """A lift: a rounded square with up and down arrows."""
+        t = self.theme
+        r = t.px(15)
+        p.setPen(QPen(QColor("white"), t.px(3)))
+        p.setBrush(t.qcolor("map_route"))
+        p.drawRoundedRect(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r), t.px(5), t.px(5))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("white"))
+        a = r * 0.55
+        for sign in (-1, 1):
+            tip = QPointF(c.x(), c.y() + sign * a * 1.1)
+            p.drawPolygon([tip, QPointF(c.x() - a * 0.7, c.y() + sign * a * 0.2), QPointF(c.x() + a * 0.7, c.y() + sign * a * 0.2)])
 
     def _marker(self, p: QPainter, c: QPointF, color: QColor, text: str, bounds: QRectF, pin: bool = False) -> None:
         t = self.theme
@@ -153,14 +180,20 @@ class MapView(QWidget):
         p.setPen(color.darker(130) if not t.elderly else color)
         self._label(p, c, text, bounds, r + 4, above=pin)
 
-    def _label(self, p: QPainter, c: QPointF, text: str, bounds: QRectF, offset: float, above: bool = False) -> None:
+    def _label(self, p: QPainter, c: QPointF, text: str, bounds: QRectF, offset: float, above: bool = False) -> bool:
+        """Draw a label next to a point unless it would overlap one already drawn."""
         fm = p.fontMetrics()
         w, h = fm.horizontalAdvance(text) + 4, fm.height()
         x = min(max(c.x() - w / 2, bounds.left() - 10), bounds.right() + 10 - w)
         y = c.y() - offset - h if above else c.y() + offset
         if not above and y + h > bounds.bottom() + 18:
             y = c.y() - offset - h
-        p.drawText(QRectF(x, y, w, h), Qt.AlignmentFlag.AlignCenter, text)
+        rect = QRectF(x, y, w, h)
+        if any(rect.intersects(r) for r in self._taken):
+            return False
+        self._taken.append(rect.adjusted(-4, -2, 4, 2))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        return True
 
 
 def _short(name: str, limit: int = 14) -> str:

@@ -157,18 +157,19 @@ class AnswerPage(QWidget):
         self.back_button.clicked.connect(self.back)
         layout.addWidget(self.back_button)
 
-    def show_reply(self, title: str, text: str, places: list[str], choices: list[tuple[str, str]],
-                   choices_title: str, lang: str, theme: Theme, show_text: bool) -> None:
-        """Fill the card; ``choices`` are (intent, label) buttons shown when there is no map."""
+    def show_reply(self, title: str, detail: str, places: list[str], choices: list[tuple[str, str]],
+                   choices_title: str, lang: str, theme: Theme, answer: str) -> None:
+        """Fill the card: title, a detail line, the QR code of ``title`` + ``answer``, then the map
+        of ``places`` or, with no place, ``choices`` as (intent, label) buttons."""
         self.theme = theme
         t = theme
         self.title.setText(title)
         self.title.setFont(t.font(34, bold=True))
-        self.text.setText(text if show_text else "")
-        self.text.setVisible(show_text)
+        self.text.setText(detail)
+        self.text.setVisible(bool(detail))
         self.text.setFont(t.font(22))
-        self.qr_text = f"{title}\n{text}" if title else text
-        side = t.px(190)
+        self.qr_text = f"{title}\n{answer}" if title else answer
+        side = t.px(170)
         self.qr.setPixmap(QPixmap.fromImage(qr_image(self.qr_text, side)).scaled(
             side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
         self.qr_caption.setText(ui("qr_caption", lang))

@@ -283,14 +283,17 @@ class KioskWindow(QWidget):
     def _portrait(self) -> bool:
         return self.height() >= self.width()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        portrait = self._portrait()
+    def set_orientation(self, portrait: bool) -> None:
+        """Portrait: avatar above the content; landscape: avatar on the left."""
         direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         if self.main.direction() != direction:
             self.main.setDirection(direction)
             self.main.setStretch(0, 4 if portrait else 5)
             self.main.setStretch(1, 7)
             self.restyle()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.set_orientation(self._portrait())
         super().resizeEvent(event)
 
     def _fit_subtitle(self) -> None:
@@ -447,8 +450,13 @@ class KioskWindow(QWidget):
                        for it in pack.group_items(group) if it.id != base] if group else []
             choices, choices_title = related, ui("related", lang)
         title = reply.get("title") or (pack.title_of(intent, lang) if intent else "")
-        self.answer.show_reply(title, reply.get("reply", ""), list(reply.get("places") or []), choices,
-                               choices_title, lang, self.theme, show_text=False)
+        places = [p for p in (reply.get("places") or []) if p in pack.places]
+        where = ""
+        if places:
+            dest = pack.places[places[0]]
+            floor = next((f.name.get(lang) or f.id for f in pack.floors if f.id == dest.floor), dest.floor)
+            where = f"{dest.name.get(lang) or dest.id} · {floor}"
+        self.answer.show_reply(title, where, places, choices, choices_title, lang, self.theme, reply.get("reply", ""))
         self.pages.setCurrentIndex(ANSWER)
 
     # -- attract loop and idle ------------------------------------------------------------
