@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "kiosk.commands.deploy",
     "kiosk.commands.studio",
     "kiosk.commands.speech",
+    "kiosk.commands.nlu",
     "kiosk.commands.avatar",
 ]
 

@@ -1,0 +1,1 @@
+"""The per-venue intent model: training, artifacts, runtime matcher and evaluation."""

@@ -1,0 +1,171 @@
+"""Running the trained intent model at the kiosk, combined with the lexical matcher.
+
+:func:`load_matcher` is what the dialog factory calls: it checks the model next to the pack
+(present, intact, trained on this pack content) and returns a :class:`CombinedMatcher`; any
+problem gives ``(None, EngineStatus("lexical", why))`` so the kiosk keeps answering lexically.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from kiosk.dialog.matching import Candidate, LexicalMatcher
+from kiosk.nlu.artifacts import ModelInfo, ModelUnusable, check_model
+from kiosk.nlu.examples import NONE_INTENT
+from kiosk.nlu.model import IntentModel
+from kiosk.nlu.tokenizer import Tokenizer
+from kiosk.pack.model import VenuePack
+
+log = logging.getLogger(__name__)
+
+
+class IntentRuntime:
+    """Single-utterance inference with a small cache of recent utterances."""
+
+    CACHE = 256
+
+    def __init__(self, model: IntentModel, tokenizer: Tokenizer, labels: list[str], encoder: Any = None) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.labels = labels
+        self.encoder = encoder
+        self._cache: OrderedDict[tuple[str, str], dict[str, float]] = OrderedDict()
+
+    @classmethod
+    def from_trained(cls, trained: Any) -> "IntentRuntime":
+        return cls(trained.model, trained.tokenizer, trained.labels, trained.encoder)
+
+    @classmethod
+    def load(cls, info: ModelInfo, encoder: Any = None) -> "IntentRuntime":
+        try:
+            model = IntentModel.from_pretrained(str(info.folder), local_files_only=True)
+            tokenizer = Tokenizer.load(info.folder)
+        except Exception as exc:  # noqa: BLE001 - any damage is reported, never raised at the visitor
+            raise ModelUnusable(f"{info.folder}: damaged, cannot load ({type(exc).__name__}: {exc})") from exc
+        labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        if labels != info.labels:
+            raise ModelUnusable(f"{info.folder / 'labels.json'}: does not match the model's labels (retrain)")
+        if model.uses_encoder and encoder is None:
+            raise ModelUnusable(f"{info.folder}: trained on a frozen encoder that is not available (retrain)")
+        return cls(model, tokenizer, labels, encoder)
+
+    def probabilities(self, text: str, lang: str) -> dict[str, float]:
+        """Softmax over the pack's intents and ``__none__`` for one utterance."""
+        key = (text, lang)
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        probs = self._infer(text, lang)
+        self._cache[key] = probs
+        if len(self._cache) > self.CACHE:
+            self._cache.popitem(last=False)
+        return probs
+
+    @torch.inference_mode()
+    def _infer(self, text: str, lang: str) -> dict[str, float]:
+        grams = self.tokenizer.ngrams(text, lang) or [0]
+        kwargs: dict[str, torch.Tensor] = {"ngram_ids": torch.tensor([grams])}
+        if self.model.uses_encoder:
+            kwargs["features"] = self.encoder.embed([text])
+        else:
+            ids = torch.tensor([self.tokenizer.encode(text, lang)])
+            kwargs.update(input_ids=ids, attention_mask=torch.ones_like(ids))
+        probs = torch.softmax(self.model(**kwargs)[0], dim=-1).tolist()
+        return dict(zip(self.labels, probs))
+
+
+class CombinedMatcher:
+    """Model probability and lexical similarity blended into one score, then one calibrated
+    confidence (logistic); the engine applies the two thresholds (low confidence, top-2 margin)."""
+
+    MODEL_WEIGHT = 0.5
+    MIDPOINT = 0.32
+    SLOPE = 14.0
+    FOLLOWUP_IN_CONTEXT = 1.25
+    FOLLOWUP_OUT_OF_CONTEXT = 0.55
+
+    def __init__(self, pack: VenuePack, runtime: IntentRuntime, lexical: LexicalMatcher | None = None,
+                 model_weight: float | None = None) -> None:
+        self.pack = pack
+        self.runtime = runtime
+        self.lexical = lexical or LexicalMatcher(pack)
+        self.model_weight = self.MODEL_WEIGHT if model_weight is None else model_weight
+        self.intents = [label for label in runtime.labels if label != NONE_INTENT]
+
+    def model_scores(self, text: str, lang: str, context: str | None) -> dict[str, float]:
+        """Model probabilities with follow-ups read in context: "学生呢" after a topic gives that
+        topic's follow-up the mass of every follow-up of the same name."""
+        probs = self.runtime.probabilities(text, lang)
+        ctx_topic = context.split(".")[0] if context else None
+        scores = {i: probs.get(i, 0.0) for i in self.intents}
+        if ctx_topic:
+            for intent in self.intents:
+                base, _, short = intent.partition(".")
+                if short and base == ctx_topic:
+                    same = sum(p for i, p in scores.items() if "." in i and i.split(".", 1)[1] == short)
+                    scores[intent] = max(scores[intent], same)
+        for intent in self.intents:
+            if "." in intent:
+                factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
+                scores[intent] = min(1.0, scores[intent] * factor)
+        return scores
+
+    def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
+        lexical = {c.intent: c.score for c in self.lexical.rank(text, lang, context, top=len(self.intents) + 1)}
+        model = self.model_scores(text, lang, context)
+        w = self.model_weight
+        scored = [(i, w * model.get(i, 0.0) + (1 - w) * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
+        scored.sort(key=lambda p: -p[1])
+        return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
+
+    def confidence(self, score: float) -> float:
+        return 1.0 / (1.0 + math.exp(-self.SLOPE * (score - self.MIDPOINT)))
+
+
+def _status(message: str) -> Any:
+    from kiosk.dialog.factory import EngineStatus
+
+    return EngineStatus("lexical", message)
+
+
+def load_runtime(pack: VenuePack, config: Any = None) -> IntentRuntime:
+    """The checked model next to ``pack``; raises :class:`ModelUnusable` with a clear reason."""
+    info = check_model(pack.root, pack.content_hash)
+    trained_with = str(info.meta.get("encoder") or "")
+    wanted = str(getattr(getattr(config, "nlu", None), "encoder", "") or "") if config is not None else trained_with
+    if wanted != trained_with:
+        raise ModelUnusable(f"{info.folder}: trained with encoder {trained_with or '(none)'!r} but the site config "
+                            f"names {wanted or '(none)'!r} (retrain)")
+    encoder = None
+    if trained_with:
+        from kiosk.nlu.encoder import EncoderError
+        from kiosk.nlu.train import load_encoder_for
+
+        base = config.source.parent if config is not None and getattr(config, "source", None) else None
+        try:
+            encoder = load_encoder_for(trained_with, base)
+        except EncoderError as exc:
+            raise ModelUnusable(str(exc)) from exc
+    torch.set_num_threads(1)
+    return IntentRuntime.load(info, encoder)
+
+
+def load_matcher(pack: VenuePack, config: Any = None) -> tuple[CombinedMatcher | None, Any]:
+    """The combined matcher for ``pack``, or (None, lexical status with the reason)."""
+    from kiosk.dialog.factory import EngineStatus
+
+    try:
+        runtime = load_runtime(pack, config)
+    except ModelUnusable as exc:
+        log.warning("intent model not used: %s", exc)
+        return None, _status(f"lexical matcher (intent model not used: {exc})")
+    matcher = CombinedMatcher(pack, runtime)
+    meta_path = Path(pack.root) / ".model" / "meta.json"
+    return matcher, EngineStatus("model+lexical", f"intent model + lexical matcher ({len(matcher.intents)} intents, "
+                                                  f"model folder {meta_path.parent.name})")

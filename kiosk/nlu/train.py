@@ -1,0 +1,240 @@
+"""Training the per-venue intent model: `kiosk train --venue DIR`.
+
+The pack's example questions plus generated variants (see :mod:`kiosk.nlu.augment`) and generic
+questions of no venue (the "I don't know" class) train a small transformer from scratch, or a head
+on a frozen local encoder. Artifacts go to ``<pack>/.model/`` with the pack's content hash.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from kiosk.nlu.artifacts import FORMAT, WEIGHTS, file_sha256, install_folder, write_json
+from kiosk.nlu.augment import Augmenter
+from kiosk.nlu.examples import NONE_INTENT, Example, pack_examples, pack_intents
+from kiosk.nlu.model import IntentModel, pad_batch, small_config
+from kiosk.nlu.negatives import GENERIC
+from kiosk.nlu.tokenizer import Tokenizer
+from kiosk.pack.model import VenuePack
+
+log = logging.getLogger(__name__)
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class TrainSettings:
+    epochs: int = 10
+    batch_size: int = 64
+    lr: float = 2e-3
+    hidden: int = 128
+    layers: int = 2
+    heads: int = 4
+    max_len: int = 40
+    ngram_buckets: int = 1 << 13
+    sparse_dim: int = 64
+    target_examples: int = 6000  # pack examples + variants, roughly
+    max_variants: int = 8
+    label_smoothing: float = 0.1
+    max_seconds: float = 100.0  # stop early so a big pack still trains within the budget
+    threads: int = 2
+    seed: int = 13
+    encoder: str = ""  # site config NluSection.encoder, "" = train from scratch
+
+
+@dataclass
+class Trained:
+    """A trained model in memory, with what is needed to run it."""
+
+    model: IntentModel
+    tokenizer: Tokenizer
+    labels: list[str]
+    encoder: Any = None  # FrozenEncoder or None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TrainResult:
+    folder: Path
+    seconds: float
+    examples: int
+    variants: int
+    negatives: int
+    intents: int
+    epochs: int
+    final_loss: float
+
+
+def _noop(fraction: float, message: str) -> None:  # noqa: ARG001
+    pass
+
+
+def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
+    """Generic out-of-venue questions in the pack's languages, minus any the pack itself answers."""
+    from kiosk.dialog.matching import LexicalMatcher
+
+    lexical = lexical or LexicalMatcher(pack)
+    out = []
+    for lang in pack.languages:
+        for q in GENERIC.get(lang, []):
+            ranked = lexical.rank(q, lang, None, top=1)
+            if not ranked or ranked[0].score < 0.4:
+                out.append(Example(NONE_INTENT, lang, q))
+    return out
+
+
+def build_training_set(pack: VenuePack, examples: list[Example], settings: TrainSettings,
+                       negatives_exclude: set[tuple[str, str]] | None = None) -> tuple[list[Example], dict[str, int]]:
+    """Examples, their variants, and negatives (with a few of their variants); ``negatives_exclude``
+    holds (lang, text) of generic questions kept out (held out by cross-validation)."""
+    augmenter = Augmenter(pack, settings.seed)
+    per = max(2, min(settings.max_variants, settings.target_examples // max(len(examples), 1) - 1))
+    variants = [v for ex in examples for v in augmenter.variants(ex, per)]
+    negatives = [e for e in negatives_for(pack) if (e.lang, e.text) not in (negatives_exclude or set())]
+    neg_variants = [v for ex in negatives for v in augmenter.variants(ex, 2)]
+    data = examples + variants + negatives + neg_variants
+    return data, {"examples": len(examples), "variants": len(variants), "negatives": len(negatives) + len(neg_variants)}
+
+
+def _encode_all(data: list[Example], tok: Tokenizer) -> tuple[list[list[int]], list[list[int]]]:
+    return [tok.encode(e.text, e.lang) for e in data], [tok.ngrams(e.text, e.lang) for e in data]
+
+
+def fit(pack: VenuePack, examples: list[Example] | None = None, settings: TrainSettings | None = None,
+        progress: Progress = _noop, encoder: Any = None,
+        negatives_exclude: set[tuple[str, str]] | None = None) -> Trained:
+    """Train on ``examples`` (default: all the pack's) and return the model in memory."""
+    settings = settings or TrainSettings()
+    start = time.perf_counter()
+    torch.set_num_threads(max(1, settings.threads))
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    examples = pack_examples(pack) if examples is None else examples
+    labels = pack_intents(pack) + [NONE_INTENT]
+    label_index = {k: i for i, k in enumerate(labels)}
+    progress(0.02, "generating training variants")
+    data, counts = build_training_set(pack, examples, settings, negatives_exclude)
+    data = [e for e in data if e.intent in label_index]
+    tok = Tokenizer.build([(e.text, e.lang) for e in data], settings.max_len, settings.ngram_buckets)
+    ids, grams = _encode_all(data, tok)
+    y = torch.tensor([label_index[e.intent] for e in data])
+    features = None
+    if encoder is not None:
+        progress(0.05, f"embedding {len(data)} examples with the frozen encoder")
+        features = encoder.embed([e.text for e in data])
+    config = small_config(len(tok), labels, settings.ngram_buckets, settings.max_len, settings.hidden,
+                          settings.layers, settings.heads, encoder.dim if encoder is not None else 0,
+                          settings.encoder, settings.sparse_dim)
+    model = IntentModel(config)
+    model.train()
+    opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
+    steps_per_epoch = math.ceil(len(data) / settings.batch_size)
+    total = steps_per_epoch * settings.epochs
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=settings.lr, total_steps=total, pct_start=0.1)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=settings.label_smoothing)
+    order = list(range(len(data)))
+    step, loss_value, epochs_done = 0, float("nan"), 0
+    budget_hit = False
+    for epoch in range(settings.epochs):
+        rng.shuffle(order)
+        running = 0.0
+        for b in range(0, len(order), settings.batch_size):
+            idx = order[b:b + settings.batch_size]
+            kwargs = _batch(idx, ids, grams, features, tok.pad_id)
+            loss = loss_fn(model(**kwargs), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            step += 1
+            running += loss.item()
+        loss_value = running / steps_per_epoch
+        epochs_done = epoch + 1
+        progress(0.08 + 0.9 * step / total, f"epoch {epochs_done}/{settings.epochs}, loss {loss_value:.3f}")
+        if time.perf_counter() - start > settings.max_seconds:
+            budget_hit = True
+            log.warning("training stopped after %d epochs: time budget of %.0f s reached", epochs_done, settings.max_seconds)
+            break
+    model.eval()
+    stats = {**counts, "intents": len(labels) - 1, "epochs": epochs_done, "epochs_planned": settings.epochs,
+             "final_loss": round(loss_value, 4), "seconds": round(time.perf_counter() - start, 2),
+             "time_budget_hit": budget_hit, "training_rows": len(data), "vocab": len(tok)}
+    return Trained(model, tok, labels, encoder, stats)
+
+
+def _batch(idx: list[int], ids: list[list[int]], grams: list[list[int]], features: torch.Tensor | None,
+           pad_id: int) -> dict[str, torch.Tensor]:
+    ngram_ids = pad_batch([grams[i] for i in idx])
+    if features is not None:
+        return {"ngram_ids": ngram_ids, "features": features[idx]}
+    input_ids = pad_batch([ids[i] for i in idx], pad_id)
+    return {"ngram_ids": ngram_ids, "input_ids": input_ids, "attention_mask": (input_ids != pad_id).long()}
+
+
+def load_encoder_for(name: str, base: Path | None = None) -> Any:
+    """The frozen encoder named in the site config, or None for a model trained from scratch."""
+    if not name:
+        return None
+    from kiosk.nlu.encoder import FrozenEncoder, resolve_encoder
+
+    return FrozenEncoder(resolve_encoder(name, base))
+
+
+def save(trained: Trained, pack: VenuePack, folder: Path, settings: TrainSettings) -> None:
+    trained.model.save_pretrained(str(folder), safe_serialization=True)
+    trained.tokenizer.save(folder)
+    write_json(folder / "labels.json", trained.labels)
+    meta = {
+        "format": FORMAT, "pack_id": pack.id, "pack_version": pack.venue.version,
+        "content_hash": pack.content_hash, "weights_sha256": file_sha256(folder / WEIGHTS),
+        "languages": pack.languages, "encoder": settings.encoder,
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "torch": torch.__version__, "settings": asdict(settings), **trained.stats,
+    }
+    write_json(folder / "meta.json", meta)
+
+
+def train_pack(root: str | Path, progress: Progress | None = None, config: Any = None,
+               settings: TrainSettings | None = None) -> TrainResult:
+    """Train on the pack at ``root`` and install the model in ``<root>/.model/``.
+
+    Raises :class:`kiosk.pack.loader.PackError` for a broken pack; a failed training leaves the
+    previous model in place.
+    """
+    from kiosk.pack.loader import load_pack
+
+    progress = progress or _noop
+    root = Path(root)
+    pack = load_pack(root)
+    settings = settings or TrainSettings()
+    if config is not None and getattr(config, "nlu", None) is not None:
+        settings.encoder = config.nlu.encoder
+    base = config.source.parent if config is not None and getattr(config, "source", None) else None
+    encoder = load_encoder_for(settings.encoder, base)
+    trained = fit(pack, None, settings, progress, encoder)
+    tmp = Path(tempfile.mkdtemp(prefix=".model.new-", dir=root))
+    try:
+        save(trained, pack, tmp, settings)
+        folder = install_folder(tmp, root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    progress(1.0, f"model saved in {folder.name}")
+    s = trained.stats
+    return TrainResult(folder, s["seconds"], s["examples"], s["variants"], s["negatives"], s["intents"], s["epochs"],
+                       s["final_loss"])
+
+
+def default_threads() -> int:
+    return min(2, os.cpu_count() or 1)
