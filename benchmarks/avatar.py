@@ -82,22 +82,13 @@ def bench_3d(seconds: float, size: tuple[int, int]) -> None:
 
     from kiosk import paths
     from kiosk.avatar.drivers import Animator
-    from kiosk.avatar.scene3d import Avatar3D, gl_available
+    from kiosk.avatar.scene3d import Avatar3D, gl_available, gl_renderer
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     if not gl_available():
         print("3D: skipped (no OpenGL context on this display)")
         return
-    from PySide6.QtGui import QOpenGLContext, QOffscreenSurface
-
-    ctx, surf = QOpenGLContext(), QOffscreenSurface()
-    ctx.create()
-    surf.create()
-    ctx.makeCurrent(surf)
-    from PySide6.QtOpenGL import QOpenGLFunctions_1_0  # noqa: F401 - ensures GL symbols are loaded
-
-    renderer_name = ctx.functions().glGetString(0x1F01) if hasattr(ctx.functions(), "glGetString") else "?"
-    ctx.doneCurrent()
+    renderer_name = gl_renderer()
     view = Avatar3D(paths.default_avatar() / "head.glb", QSize(*size))
     view.show()
     anim = Animator(seed=1)
