@@ -131,3 +131,17 @@ def test_broken_rig_keeps_last_good_avatar(qtbot, tmp_path: Path) -> None:
     widget.set_params(AvatarParams(viseme="D"))
     frame = pixels(widget.grab_frame())
     assert frame.std() > 20  # still drawing the good avatar, not a blank
+
+
+def test_pose_cache_matches_exact_drawing(renderer: Renderer2D) -> None:
+    from PySide6.QtGui import QPainter
+
+    p = AvatarParams(arm_r=0.75, arm_l=0.5, head_z=12, head_x=-10, viseme="D")
+    cached = pixels(renderer.render(p, SIZE))
+    exact_img = QImage(SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(exact_img)
+    renderer.paint(painter, SIZE, p, exact=True)
+    painter.end()
+    diff = np.abs(cached - pixels(exact_img)).sum(axis=2)
+    assert diff.mean() < 5.0
+    assert (diff > 120).mean() < 0.01  # only edge pixels may differ (rotation quantum, whole pixels)

@@ -282,7 +282,7 @@ class Renderer2D:
         else:
             self._posed_cache.move_to_end(key)
         img, ox, oy = hit
-        return img, t.dx() + ox, t.dy() + oy
+        return img, t.dx() - ox, t.dy() - oy
 
     def render(self, params: AvatarParams, size: QSize, background: bool = True) -> QImage:
         """One frame as a new QImage of ``size``."""
