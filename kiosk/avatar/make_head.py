@@ -156,7 +156,7 @@ def build_head() -> list[MeshData]:
     for side in (-1, 1):
         bp_, bn_, bi_ = sphere(8, 16)
         bp_ = bp_ * np.array([0.16, 0.035, 0.05], dtype=np.float32) @ _rot_z(side * 0.12).T
-        brows.append((bp_ + on_surface(side * 0.32, 0.33, 0.0), bn_, bi_))
+        brows.append((bp_ + on_surface(side * 0.32, 0.27, 0.0), bn_, bi_))
     bpos, bnor, bidx = _merge(brows)
     n_half = len(bpos) // 2
     up_l = np.zeros_like(bpos)
