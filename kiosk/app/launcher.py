@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ class Kiosk:
     recorder: Any = None
     avatar_folder: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    model_loaded: threading.Event = field(default_factory=threading.Event)  # the intent model tried
     _timers: list = field(default_factory=list)
 
     def reload_pack(self) -> bool:
@@ -160,7 +162,7 @@ def build_kiosk(options: KioskOptions) -> Kiosk:
     bus = EventBus()
     status = StatusBoard()
     status.set("pack", OK, f"{pack.id} v{pack.venue.version}")
-    engine, engine_status = build_engine(pack, cfg, options.use_model)
+    engine, engine_status = build_engine(pack, cfg, use_model=False)  # the model loads after the first frame
     status.set("intent", OK, engine_status.message)
     recorder = _recorder(cfg, pack.id, status) if options.analytics else None
     conversation = Conversation(engine, bus, recorder=recorder)
@@ -186,6 +188,10 @@ def build_kiosk(options: KioskOptions) -> Kiosk:
     window.admin.set_avatars(kiosk.avatar_folder)
     window.admin.volume.setValue(int(cfg.speech.tts_volume * 100))
     _start_voice(kiosk)
+    if options.use_model:
+        _load_intent_model(kiosk)
+    else:
+        kiosk.model_loaded.set()
     _start_vision(kiosk)
     _start_heartbeat(kiosk)
     bus.emit(EventType.RUN_START, venue=pack.id, windowed=options.windowed)
@@ -225,6 +231,35 @@ def _recorder(cfg: SiteConfig, venue_id: str, status: StatusBoard) -> Any:
     recorder = Recorder.from_config(cfg, venue_id)
     status.set("analytics", OK if recorder.enabled else OFF, str(recorder.db_path) if recorder.enabled else "disabled")
     return recorder
+
+
+def _load_intent_model(kiosk: Kiosk) -> None:
+    """Import the trained intent model (torch, transformers: seconds) on a worker thread once
+    speech is up; the lexical matcher answers until then, and the running engine switches
+    matcher so the visitor's session carries on."""
+    from kiosk.dialog.factory import choose_matcher
+
+    engine = kiosk.conversation.engine
+
+    def work() -> None:
+        voice = kiosk.voice
+        deadline = time.monotonic() + 20.0  # speech first: both compete for the interpreter
+        while voice is not None and time.monotonic() < deadline and not (
+                voice.voice_ready.is_set() or voice.booted.is_set()):
+            time.sleep(0.05)
+        try:
+            matcher, st = choose_matcher(engine.pack, kiosk.options.config)
+        except Exception as exc:  # noqa: BLE001 - the lexical matcher keeps answering
+            kiosk.status.set("intent", FAILED, f"lexical matcher (intent model failed: {exc})")
+            return
+        finally:
+            kiosk.model_loaded.set()
+        if matcher is not None and kiosk.conversation.engine is engine:
+            engine.matcher = matcher
+        kiosk.status.set("intent", OK, st.message)
+        kiosk.bus.emit(EventType.STATUS, component="intent", state=OK, detail=st.message)
+
+    threading.Thread(target=work, name="kiosk-intent-model", daemon=True).start()
 
 
 def _start_voice(kiosk: Kiosk) -> None:

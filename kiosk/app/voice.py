@@ -98,6 +98,7 @@ class VoiceService:
 
     def _boot(self) -> None:
         try:
+            self._preload_asr()
             self._boot_tts()
             if not self._stop.is_set():
                 self._listen()
@@ -137,6 +138,25 @@ class VoiceService:
             self.tts_ready.set()
         except Exception as exc:  # noqa: BLE001 - TtsError and engine failures alike
             self._report("tts", FAILED, str(exc))
+
+    def _preload_asr(self) -> None:
+        """Start loading the speech model now, alongside the speech engine (both take seconds)."""
+        if not self.cfg.enabled or (self._audio_source is None and self.cfg.microphone.strip().lower() in ("off", "")):
+            return
+        try:
+            from kiosk.speech.asr import SharedModels
+            from kiosk.speech.model_store import ModelError, resolve_model
+        except ImportError:
+            return
+        langs = self.languages()
+        order = ([self._want_lang] if self._want_lang in langs else []) + langs
+        for lang in order:
+            try:
+                path = resolve_model(lang, self.cfg.models)
+            except ModelError:
+                continue
+            threading.Thread(target=SharedModels.model, args=(path,), name="asr-preload", daemon=True).start()
+            return
 
     # -- listening ------------------------------------------------------------------------
     def _pick_lang(self) -> tuple[str, Any] | None:
