@@ -47,6 +47,9 @@ class IntentRuntime:
             tokenizer = Tokenizer.load(info.folder)
         except Exception as exc:  # noqa: BLE001 - any damage is reported, never raised at the visitor
             raise ModelUnusable(f"{info.folder}: damaged, cannot load ({type(exc).__name__}: {exc})") from exc
+        if len(tokenizer) != model.config.vocab_size:
+            raise ModelUnusable(f"{info.folder / 'vocab.txt'}: damaged: {len(tokenizer)} tokens, the model has "
+                                f"{model.config.vocab_size} (retrain)")
         labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
         if labels != info.labels:
             raise ModelUnusable(f"{info.folder / 'labels.json'}: does not match the model's labels (retrain)")

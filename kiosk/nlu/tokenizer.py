@@ -53,6 +53,7 @@ class Tokenizer:
             for unit in _units(prepare(text, lang)):
                 if unit.isascii() and unit.isalpha():
                     counts[unit] += 1
+                    counts[en_stem(unit)] += 1
                     for n in range(2, min(len(unit), 6)):
                         counts[unit[:n]] += 1
                         counts["##" + unit[-n:]] += 1

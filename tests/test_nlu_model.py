@@ -1,0 +1,128 @@
+"""The per-venue intent model: training via `kiosk train`, artifacts, loading, stale and damaged models."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main as kiosk_main
+from kiosk.dialog.factory import build_engine
+from kiosk.nlu.artifacts import REQUIRED, model_dir
+from kiosk.nlu.runtime import CombinedMatcher, load_matcher
+from kiosk.nlu.train import TrainSettings, train_pack
+from kiosk.pack.loader import PackError, content_hash, load_pack
+
+from conftest import MINI_PACK
+
+FAST = {"epochs": 6}
+
+
+@pytest.fixture(scope="module")
+def trained_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini pack trained once through the `kiosk train` command."""
+    root = tmp_path_factory.mktemp("nlu") / "mini-pack"
+    shutil.copytree(MINI_PACK, root)
+    code = kiosk_main(["train", "--venue", str(root), "--epochs", str(FAST["epochs"]), "--json"])
+    assert code == 0
+    return root
+
+
+@pytest.fixture
+def trained_copy(trained_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the trained pack that a test may change or damage."""
+    root = tmp_path / "mini-pack"
+    shutil.copytree(trained_dir, root)
+    return root
+
+
+def test_train_writes_artifacts_with_the_pack_hash(trained_dir: Path) -> None:
+    folder = model_dir(trained_dir)
+    assert sorted(p.name for p in folder.iterdir() if p.name in REQUIRED) == sorted(REQUIRED)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["content_hash"] == content_hash(trained_dir)
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    assert {"opening-hours", "opening-hours.saturday", "restroom", "id-card", "__none__"} <= set(labels)
+    assert meta["examples"] > 40 and meta["variants"] > meta["examples"]
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    assert config["num_hidden_layers"] == 2 and config["vocab_size"] == len((folder / "vocab.txt").read_text(encoding="utf-8").split())
+
+
+def test_model_folder_is_not_part_of_the_pack_hash(trained_dir: Path) -> None:
+    assert load_pack(trained_dir).content_hash == content_hash(trained_dir)
+    assert (trained_dir / ".model").is_dir()
+
+
+def test_load_matcher_combines_model_and_lexical(trained_dir: Path) -> None:
+    matcher, status = load_matcher(load_pack(trained_dir))
+    assert isinstance(matcher, CombinedMatcher)
+    assert status.matcher == "model+lexical"
+    assert matcher.rank("厕所在哪儿呀", "zh")[0].intent == "restroom"
+    assert matcher.rank("how much does a ticket cost", "en")[0].intent == "ticket-price"
+    top = matcher.rank("what time do you open", "en")[0]
+    assert top.intent == "opening-hours" and top.confidence > 0.45
+
+
+def test_engine_with_model_answers_follow_ups_and_refuses_unrelated(trained_dir: Path) -> None:
+    engine, status = build_engine(trained_dir)
+    assert status.matcher == "model+lexical"
+    session = engine.new_session()
+    assert session.handle("门票多少钱").intent == "ticket-price"
+    assert session.handle("那学生呢").intent == "ticket-price.students"
+    for question in ("今天天气怎么样", "tell me a joke about cats"):
+        assert engine.new_session().handle(question).state in ("rephrase", "handoff")
+
+
+def test_changed_pack_falls_back_then_retrains(trained_copy: Path) -> None:
+    topics = trained_copy / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("[卫生间在哪, ", "[卫生间在哪, 哪儿能上厕所, "),
+                      encoding="utf-8")
+    engine, status = build_engine(trained_copy)
+    assert status.matcher == "lexical" and "stale" in status.message
+    assert engine.new_session().handle("卫生间在哪").intent == "restroom"  # still answers, lexically
+    train_pack(trained_copy, settings=TrainSettings(epochs=3))
+    _, status = build_engine(trained_copy)
+    assert status.matcher == "model+lexical"
+
+
+@pytest.mark.parametrize("damage", ["weights", "config", "vocab", "missing"])
+def test_damaged_model_falls_back_with_a_clear_message(trained_copy: Path, damage: str) -> None:
+    folder = model_dir(trained_copy)
+    if damage == "weights":
+        data = bytearray((folder / "model.safetensors").read_bytes())
+        data[len(data) // 2: len(data) // 2 + 64] = b"\xff" * 64
+        (folder / "model.safetensors").write_bytes(bytes(data))
+    elif damage == "config":
+        (folder / "config.json").write_text("{ not json", encoding="utf-8")
+    elif damage == "vocab":
+        (folder / "vocab.txt").write_text("a\nb\n", encoding="utf-8")
+    else:
+        (folder / "labels.json").unlink()
+    engine, status = build_engine(trained_copy)
+    assert status.matcher == "lexical"
+    expected = {"weights": "model.safetensors: damaged", "config": "damaged", "vocab": "vocab.txt",
+                "missing": "missing labels.json"}[damage]
+    assert expected in status.message
+    assert engine.new_session().handle("厕所在哪里").intent == "restroom"
+
+
+def test_missing_model_says_how_to_train(mini_pack_dir: Path) -> None:
+    _, status = build_engine(mini_pack_dir)
+    assert status.matcher == "lexical" and "kiosk train" in status.message
+
+
+def test_broken_pack_keeps_the_previous_model(trained_copy: Path) -> None:
+    before = (model_dir(trained_copy) / "model.safetensors").read_bytes()
+    (trained_copy / "topics.yaml").write_text("topics:\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(PackError):
+        train_pack(trained_copy, settings=TrainSettings(epochs=1))
+    assert (model_dir(trained_copy) / "model.safetensors").read_bytes() == before
+    assert not [p for p in trained_copy.iterdir() if p.name.startswith(".model.")]
+
+
+def test_inference_is_cached_and_quick(trained_dir: Path) -> None:
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    first = matcher.runtime.probabilities("几点关门", "zh")
+    assert matcher.runtime.probabilities("几点关门", "zh") is first
+    assert abs(sum(first.values()) - 1.0) < 1e-4

@@ -1,0 +1,85 @@
+"""Intent model input: the mixed-script tokenizer, n-gram features and training variants."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.nlu.augment import Augmenter
+from kiosk.nlu.examples import Example, pack_examples, pack_intents
+from kiosk.nlu.negatives import GENERIC
+from kiosk.nlu.tokenizer import CLS, SEP, UNK, Tokenizer
+from kiosk.nlu.train import negatives_for
+from kiosk.pack.loader import load_pack
+
+from conftest import MINI_PACK
+
+
+def _tok() -> Tokenizer:
+    return Tokenizer.build([("门票多少钱", "zh"), ("How much are the tickets?", "en"), ("몇 시에 문 열어요", "ko")])
+
+
+def test_chinese_is_one_token_per_character_and_english_word_pieces() -> None:
+    tok = _tok()
+    assert tok.pieces("门票多少钱？", "zh") == list("门票多少钱")
+    assert tok.pieces("How much are the TICKETS", "en") == ["how", "much", "are", "the", "tickets"]
+    pieces = tok.pieces("ticketing", "en")  # unseen word: pieces of known words, never one [UNK]
+    assert pieces[0] == "ticket" and UNK not in pieces
+    assert tok.pieces("문 열어요", "ko") == ["문", "열", "어", "요"]
+    ids = tok.encode("门票", "zh")
+    assert ids[0] == tok.index[CLS] and ids[-1] == tok.index[SEP] and len(ids) == 4
+
+
+def test_unknown_characters_and_long_input() -> None:
+    tok = _tok()
+    assert tok.pieces("龘", "zh") == [UNK]
+    assert len(tok.encode("门" * 200, "zh")) == tok.max_len
+
+
+def test_tokenizer_round_trip(tmp_path: Path) -> None:
+    tok = _tok()
+    tok.save(tmp_path)
+    again = Tokenizer.load(tmp_path)
+    assert again.tokens == tok.tokens and again.ngram_buckets == tok.ngram_buckets
+    assert again.encode("门票多少钱", "zh") == tok.encode("门票多少钱", "zh")
+
+
+def test_ngrams_share_buckets_for_paraphrases() -> None:
+    tok = _tok()
+    a, b = set(tok.ngrams("门票多少钱", "zh")), set(tok.ngrams("请问门票多少钱啊", "zh"))
+    assert a and a <= b  # fillers only add n-grams
+    assert 0 not in a and max(a) < tok.ngram_buckets
+    assert set(tok.ngrams("tickets price", "en")) & set(tok.ngrams("ticket prices", "en"))
+
+
+def test_augmenter_is_reproducible_and_uses_the_lexicon() -> None:
+    pack = load_pack(MINI_PACK)
+    ex = Example("restroom", "zh", "卫生间在哪")
+    first = Augmenter(pack, seed=3).variants(ex, 6)
+    assert first == Augmenter(pack, seed=3).variants(ex, 6)
+    assert len(first) == 6 and all(v.intent == "restroom" and v.text != ex.text for v in first)
+    many = Augmenter(pack, seed=5).variants(ex, 12)
+    assert any(w in v.text for v in many for w in ("厕所", "洗手间", "卫生见"))
+
+
+def test_english_variants_change_casing_or_wording() -> None:
+    pack = load_pack(MINI_PACK)
+    variants = Augmenter(pack, seed=1).variants(Example("restroom", "en", "Where is the restroom?"), 8)
+    assert len({v.text for v in variants}) == 8
+    assert any(v.text != v.text.lower() and v.text.lower() != "where is the restroom?" for v in variants) or \
+        any("toilet" in v.text.lower() or "washroom" in v.text.lower() or "bathroom" in v.text.lower() for v in variants)
+
+
+def test_examples_and_intents_cover_topics_followups_and_flows() -> None:
+    pack = load_pack(MINI_PACK)
+    intents = pack_intents(pack)
+    assert "opening-hours.saturday" in intents and "id-card" in intents
+    examples = pack_examples(pack)
+    assert {e.intent for e in examples} == set(intents)
+    assert Example("id-card", "zh", "身份证办理 丢失补领") in examples
+
+
+def test_negatives_leave_out_what_the_pack_answers() -> None:
+    pack = load_pack(MINI_PACK)
+    negatives = negatives_for(pack)
+    assert negatives and all(n.intent == "__none__" for n in negatives)
+    assert {n.lang for n in negatives} == {"zh", "en"}
+    assert len(negatives) <= len(GENERIC["zh"]) + len(GENERIC["en"])
