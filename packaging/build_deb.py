@@ -85,7 +85,11 @@ def stage_tree(app: Path, stage: Path, version: str) -> Path:
     unit_dir.mkdir(parents=True)
     shutil.copy2(LINUX / "kiosk.service", unit_dir / "kiosk.service")
     (stage / "etc/kiosk").mkdir(parents=True)
-    (stage / "etc/kiosk/site.toml").write_text(site_template(), encoding="utf-8")
+    built_template = app / "site-template.toml"  # written by build.py: matches the built app
+    if built_template.is_file():
+        shutil.copy2(built_template, stage / "etc/kiosk/site.toml")
+    else:
+        (stage / "etc/kiosk/site.toml").write_text(site_template(), encoding="utf-8")
     (stage / "etc/pam.d").mkdir(parents=True)
     shutil.copy2(LINUX / "pam-kiosk", stage / "etc/pam.d/kiosk")
     debian = stage / "DEBIAN"

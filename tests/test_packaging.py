@@ -132,6 +132,10 @@ def test_windows_installer_script_compiles(tmp_path):
 
 @pytest.fixture(scope="module")
 def built_app(tmp_path_factory) -> Path:
+    """The app built into a temp folder; KIOSK_PACKAGED_APP=<dist/kiosk> tests an existing build."""
+    existing = os.environ.get("KIOSK_PACKAGED_APP")
+    if existing:
+        return Path(existing)
     out = tmp_path_factory.mktemp("pyi")
     done = subprocess.run([sys.executable, str(PACKAGING / "build.py"), "--dist", str(out / "dist"),
                            "--work", str(out / "work")], capture_output=True, text=True, timeout=1800)
