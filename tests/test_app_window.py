@@ -49,7 +49,7 @@ def test_touch_a_suggested_question_shows_the_answer(qtbot, kiosk):
     assert find(w, QLabel, "subtitle").text() == expected
     assert w.pages.currentWidget() is w.answer
     assert find(w, QLabel, "answer-title").text() == kiosk.holder.pack.title_of("ticket-price", "zh")
-    assert not find(w, QLabel, "qr").pixmap().isNull()
+    qtbot.waitUntil(lambda: not find(w, QLabel, "qr").pixmap().isNull(), timeout=3000)  # encoded off the GUI thread
     types = [e.type for e in kiosk.bus.history()]
     assert EventType.SESSION_START in types and EventType.INTENT_START in types and EventType.INTENT_END in types
 

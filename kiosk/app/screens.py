@@ -1,8 +1,10 @@
 """The two content pages: the touch menu of suggested questions, and the answer card."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
@@ -103,15 +105,22 @@ class MenuPage(QWidget):
 
 
 class AnswerPage(QWidget):
-    """Title and take-away QR code, then the map (place answers) or follow-up choices."""
+    """Title and take-away QR code, then the map (place answers) or follow-up choices.
+
+    The QR code of a long answer takes tens of milliseconds to encode, so it is made on a worker
+    thread and shown when ready.
+    """
 
     chosen = Signal(str)
     back = Signal()
+    qr_ready = Signal(str, QImage)
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
         self.qr_text = ""
+        self._qr_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-qr")
+        self.qr_ready.connect(self._show_qr)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.card = QFrame()
@@ -170,8 +179,9 @@ class AnswerPage(QWidget):
         self.text.setFont(t.font(22))
         self.qr_text = f"{title}\n{answer}" if title else answer
         side = t.px(170)
-        self.qr.setPixmap(QPixmap.fromImage(qr_image(self.qr_text, side)).scaled(
-            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
+        self.qr.setFixedSize(side, side)
+        self.qr.clear()
+        self._qr_worker.submit(self._make_qr, self.qr_text, side)
         self.qr_caption.setText(ui("qr_caption", lang))
         self.qr_caption.setFont(t.font(18))
         self.map.set_theme(t)
@@ -194,3 +204,18 @@ class AnswerPage(QWidget):
         self.back_button.setFont(t.font(24, bold=True))
         self.back_button.setMinimumHeight(t.px(80))
         self.route = route
+
+    def _make_qr(self, text: str, side: int) -> None:
+        try:
+            self.qr_ready.emit(text, qr_image(text, side))
+        except RuntimeError:  # the page is gone (shutdown)
+            pass
+
+    def _show_qr(self, text: str, image: QImage) -> None:
+        if text == self.qr_text:
+            side = self.qr.width()
+            self.qr.setPixmap(QPixmap.fromImage(image).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                                              Qt.TransformationMode.FastTransformation))
+
+    def shutdown(self) -> None:
+        self._qr_worker.shutdown(wait=True, cancel_futures=True)

@@ -236,7 +236,9 @@ class KioskWindow(QWidget):
         """Apply colours, fonts and wording for the language, mode and orientation."""
         t, lang = self.theme, self.lang
         pack = self.conversation.engine.pack
-        self.setStyleSheet(t.stylesheet())
+        sheet = t.stylesheet()
+        if sheet != self.styleSheet():  # re-polishing every widget costs tens of ms
+            self.setStyleSheet(sheet)
         margin = t.px(28)
         self.outer.setContentsMargins(margin, t.px(18), margin, margin)
         self.outer.setSpacing(t.px(16))
@@ -515,6 +517,7 @@ class KioskWindow(QWidget):
     def shutdown(self) -> None:
         """Stop timers and stop watching the application's input (before the window goes)."""
         QApplication.instance().removeEventFilter(self._watcher)
+        self.answer.shutdown()
         self.idle.stop()
         self._attract_timer.stop()
         self.allow_close = True
