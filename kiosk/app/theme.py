@@ -86,8 +86,8 @@ class Theme:
                        border-radius: {self.px(14)}px; padding: {self.px(10)}px {self.px(16)}px; text-align: left; }}
         QPushButton:pressed {{ background: {c.map_floor}; }}
         QPushButton[role="accent"] {{ background: {c.accent}; color: {c.accent_text}; border: none; text-align: center; }}
-        QPushButton[role="chip"] {{ border-radius: {self.px(28)}px; text-align: center;
-                                    padding: {self.px(8)}px {self.px(14)}px; }}
+        QPushButton[role="chip"] {{ border-radius: {round(28 * self.scale)}px; text-align: center;
+                                    padding: {round(8 * self.scale)}px {round(14 * self.scale)}px; }}
         QPushButton[role="chip"]:checked {{ background: {c.accent}; color: {c.accent_text}; border-color: {c.accent}; }}
         QPushButton[role="key"] {{ text-align: center; padding: 0px; }}
         QLineEdit {{ background: {c.surface}; color: {c.text}; border: 2px solid {c.accent};

@@ -244,16 +244,17 @@ class KioskWindow(QWidget):
         self.outer.setSpacing(t.px(16))
         self.corner.setFixedSize(t.px(56), t.px(56))
         self.venue_label.setText(pack.venue.name.get(lang) or next(iter(pack.venue.name.values())))
-        self.venue_label.setFont(t.font(34, bold=True))
+        head = self.base_theme  # the header keeps its size in elderly mode, so it fits the screen
+        self.venue_label.setFont(head.font(34, bold=True))
         for code, b in self.lang_buttons.items():
             b.setChecked(code == lang)
-            b.setFont(t.font(20, bold=True))
-            b.setMinimumHeight(t.px(60))
+            b.setFont(head.font(20, bold=True))
+            b.setMinimumHeight(head.px(60))
         self.elderly_button.setText(ui("elderly", lang))
         self.elderly_button.setChecked(self.elderly)
-        self.elderly_button.setFont(t.font(20, bold=True))
-        self.elderly_button.setMinimumHeight(t.px(60))
-        self.indicators.setFont(t.font(16))
+        self.elderly_button.setFont(head.font(20, bold=True))
+        self.elderly_button.setMinimumHeight(head.px(60))
+        self.indicators.setFont(head.font(16))
         self._update_indicators()
         self.heard.setFont(t.font(24))
         self._fit_subtitle()
@@ -451,14 +452,16 @@ class KioskWindow(QWidget):
             related = [(it.id, it.title.get(lang) or it.title.get("en", it.id))
                        for it in pack.group_items(group) if it.id != base] if group else []
             choices, choices_title = related, ui("related", lang)
-        title = reply.get("title") or (pack.title_of(intent, lang) if intent else "")
+        title = reply.get("title") or (pack.title_of(intent, lang) if intent else "") or (
+            ui("choose", lang) if options else "")
         places = [p for p in (reply.get("places") or []) if p in pack.places]
         where = ""
         if places:
             dest = pack.places[places[0]]
             floor = next((f.name.get(lang) or f.id for f in pack.floors if f.id == dest.floor), dest.floor)
             where = f"{dest.name.get(lang) or dest.id} · {floor}"
-        self.answer.show_reply(title, where, places, choices, choices_title, lang, self.theme, reply.get("reply", ""))
+        takeaway = reply.get("reply", "") if reply.get("state") not in ("clarifying", "rephrase") else ""
+        self.answer.show_reply(title, where, places, choices, choices_title, lang, self.theme, takeaway)
         self.pages.setCurrentIndex(ANSWER)
 
     # -- attract loop and idle ------------------------------------------------------------

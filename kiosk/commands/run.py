@@ -89,9 +89,12 @@ def screenshot(options, path: Path, lang: str | None, elderly: bool, ask: str | 
             window.replied.connect(got.append)
             window.conversation.submit_text(ask, lang, "text")
             deadline = time.monotonic() + timeout_s
-            while not got and time.monotonic() < deadline:
+            qr = window.answer.qr
+            while not (got and (not qr.isVisible() or not qr.pixmap().isNull())) and time.monotonic() < deadline:
                 app.processEvents()
                 time.sleep(0.01)
+        if window.avatar.rigged is not None:
+            window.avatar.rigged.wait_ready(timeout_s)
         for _ in range(5):
             app.processEvents()
             time.sleep(0.02)
