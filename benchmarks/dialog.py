@@ -1,9 +1,11 @@
 """Dialog benchmark: accuracy on the held-out dev sets, reply time per text turn, pack load time.
 
-    .venv/bin/python benchmarks/dialog.py [--venue NAME ...] [--misses]
+    .venv/bin/python benchmarks/dialog.py [--venue NAME ...] [--misses] [--train]
 
 Prints, per venue: in-domain answers right, out-of-domain handed off, multi-turn dialogs right,
-p50/p95 reply time per turn (ms) and the pack load time.
+p50/p95 reply time per turn (ms) and the pack load time, for the lexical matcher alone, the
+intent model alone and both combined (the model rows need `kiosk train --venue venues/NAME`
+first, or --train to train one in memory, which also prints the training time).
 """
 from __future__ import annotations
 
@@ -40,24 +42,71 @@ def bench_venue(name: str, show_misses: bool) -> dict:
     return row
 
 
+def bench_model(name: str, show_misses: bool, train: bool) -> list[dict]:
+    """Model-only and combined rows, from the venue's trained model (or one trained in memory)."""
+    import torch
+
+    from kiosk.nlu.artifacts import ModelUnusable
+    from kiosk.nlu.runtime import CombinedMatcher, IntentRuntime, load_runtime
+    from kiosk.nlu.train import TrainSettings, fit
+
+    pack = load_pack(REPO / "venues" / name)
+    start = time.perf_counter()
+    note = "installed model"
+    try:
+        runtime = load_runtime(pack)
+    except ModelUnusable as exc:
+        if not train:
+            print(f"{name}: no model rows ({exc}); use --train", file=sys.stderr)
+            return []
+        trained = fit(pack, None, TrainSettings())
+        torch.set_num_threads(1)
+        runtime = IntentRuntime.from_trained(trained)
+        note = f"trained in memory in {trained.stats['seconds']:.0f} s, {trained.stats['epochs']} epochs"
+    load_ms = (time.perf_counter() - start) * 1000
+    devset = load_devset(REPO / "tests" / "devsets" / f"{name}.yaml")
+    rows = []
+    for label, weight in (("model", 1.0), ("combined", None)):
+        engine = DialogEngine(pack)
+        engine.matcher = CombinedMatcher(pack, runtime, engine.lexical, model_weight=weight)
+        evaluate(engine, devset)  # warm-up, then empty the model's cache so every timed turn runs the model
+        runtime.clear_cache()
+        result = evaluate(engine, devset)
+        row = {"venue": name, "matcher": label, "pack_load_ms": round(load_ms, 1), "index_ms": 0.0, "note": note,
+               **result.summary()}
+        if show_misses:
+            row["misses"] = result.misses
+        rows.append(row)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venue", action="append", choices=VENUES, help="only this venue (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list the dev questions answered wrongly")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--train", action="store_true", help="train a model in memory when a venue has no current one")
+    parser.add_argument("--lexical-only", action="store_true", help="skip the intent model rows")
     args = parser.parse_args()
-    rows = [bench_venue(v, args.misses) for v in (args.venue or VENUES)]
+    rows = []
+    for v in args.venue or VENUES:
+        rows.append(bench_venue(v, args.misses))
+        if not args.lexical_only:
+            rows += bench_model(v, args.misses, args.train)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'venue':26} {'matcher':8} {'in-domain':>14} {'out-of-domain':>16} {'dialogs':>12} {'p50 ms':>7} "
+    print(f"{'venue':26} {'matcher':9} {'in-domain':>14} {'out-of-domain':>16} {'dialogs':>12} {'p50 ms':>7} "
           f"{'p95 ms':>7} {'load ms':>8}")
     for r in rows:
-        print(f"{r['venue']:26} {r['matcher']:8} {r['in_domain']:>7} {r['in_domain_rate']:6.1%} "
+        print(f"{r['venue']:26} {r['matcher']:9} {r['in_domain']:>7} {r['in_domain_rate']:6.1%} "
               f"{r['out_of_domain']:>8} {r['out_of_domain_rate']:6.1%} {r['dialogs']:>5} {r['dialog_rate']:6.1%} "
               f"{r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['pack_load_ms'] + r['index_ms']:8.0f}")
         for m in r.get("misses", []):
             print("   miss:", json.dumps(m, ensure_ascii=False))
+    for r in rows:
+        if r.get("note") and r["matcher"] == "model":
+            print(f"{r['venue']} {r['matcher']}: {r['note']}")
     return 0
 
 

@@ -100,7 +100,10 @@ def evaluate_devset(engines: dict[str, DialogEngine], path: Path) -> dict[str, A
     devset = load_devset(path)
     out: dict[str, Any] = {"file": path.name, "questions": len(devset.single), "dialogs": len(devset.dialogs)}
     for name, engine in engines.items():
-        evaluate(engine, devset)  # warm-up (caches, lazy imports)
+        evaluate(engine, devset)  # warm-up (lazy imports, allocator)
+        runtime = getattr(engine.matcher, "runtime", None)
+        if runtime is not None:
+            runtime.clear_cache()  # timed turns must run the model, not hit its cache
         result = evaluate(engine, devset)
         preds = devset_predictions(engine, devset)
         out[name] = {**result.summary(), **{k: v for k, v in metrics(preds).items() if k not in ("in_domain", "in_domain_rate", "out_of_domain", "out_of_domain_rate")},

@@ -70,6 +70,9 @@ class IntentRuntime:
             self._cache.popitem(last=False)
         return probs
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     @torch.inference_mode()
     def _infer(self, text: str, lang: str) -> dict[str, float]:
         grams = self.tokenizer.ngrams(text, lang) or [0]
