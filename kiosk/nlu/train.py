@@ -116,8 +116,17 @@ def fit(pack: VenuePack, examples: list[Example] | None = None, settings: TrainS
         negatives_exclude: set[tuple[str, str]] | None = None) -> Trained:
     """Train on ``examples`` (default: all the pack's) and return the model in memory."""
     settings = settings or TrainSettings()
-    start = time.perf_counter()
+    threads = torch.get_num_threads()
     torch.set_num_threads(max(1, settings.threads))
+    try:
+        return _fit(pack, examples, settings, progress, encoder, negatives_exclude)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _fit(pack: VenuePack, examples: list[Example] | None, settings: TrainSettings, progress: Progress,
+         encoder: Any, negatives_exclude: set[tuple[str, str]] | None) -> Trained:
+    start = time.perf_counter()
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
     examples = pack_examples(pack) if examples is None else examples
