@@ -80,7 +80,7 @@ def stage_tree(app: Path, stage: Path, version: str) -> Path:
     shutil.copy2(LINUX / "kiosk-session", opt / "kiosk-session")
     shutil.copy2(PACKAGING / "README.md", opt / "README-deploy.md")
     (stage / "usr/bin").mkdir(parents=True)
-    os.symlink(f"/{INSTALL_DIR}/kiosk", stage / "usr/bin/kiosk")
+    shutil.copy2(LINUX / "kiosk-command", stage / "usr/bin/kiosk")
     unit_dir = stage / "lib/systemd/system"
     unit_dir.mkdir(parents=True)
     shutil.copy2(LINUX / "kiosk.service", unit_dir / "kiosk.service")

@@ -43,12 +43,13 @@ def _selftest(args: argparse.Namespace) -> int:
     if unknown:
         print(f"kiosk selftest: unknown check(s) {', '.join(unknown)}; see --list", file=sys.stderr)
         return 2
+    out = sys.stdout  # a check left hanging may still hold a redirected sys.stdout
     config = args.config or selftest.default_config_path()
     report = selftest.run_selftest(config, only=args.only, skip=args.skip, quick=args.quick, timeout_s=args.timeout)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), file=out, flush=True)
     else:
-        print(report.format())
+        print(report.format(), file=out, flush=True)
     return report.exit_code
 
 

@@ -519,6 +519,9 @@ def check_display(ctx: Context) -> tuple[str, str]:
     except ImportError as exc:
         raise CheckResult(f"Qt cannot be loaded: {exc}") from exc
     app = QGuiApplication.instance()
+    if app is None and not _display_reachable():
+        raise CheckResult("no display in this session (ssh?): run the self-test on the kiosk's screen "
+                          "to check it; the service itself starts its own display (cage)", WARN)
     if app is None:
         app = QGuiApplication(["kiosk-selftest"])
         ctx.found["qt_app"] = app  # keep it alive for the other checks
@@ -529,6 +532,16 @@ def check_display(ctx: Context) -> tuple[str, str]:
     status = WARN if app.platformName() in ("offscreen", "minimal") else OK
     note = " (no real display: fine for a test, not for a kiosk)" if status == WARN else ""
     return status, f"{app.platformName()}: {len(screens)} screen(s), {first.width()}x{first.height()}{note}"
+
+
+def _display_reachable() -> bool:
+    """Qt aborts the process when it cannot open its platform: only try where one exists."""
+    platform_name = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform_name.split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb", "vkkhrdisplay"):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def check_service(ctx: Context) -> tuple[str, str]:
