@@ -86,6 +86,7 @@ class Venue:
     help_desk_description: Text
     groups: list[Group]
     fallback: dict[str, Text]  # rephrase / clarify / handoff
+    avatar: str = ""  # the avatar pack folder name under avatars/ this venue uses by default
 
 
 @dataclass

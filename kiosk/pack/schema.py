@@ -141,7 +141,7 @@ def check_venue(doc: SourceDoc, problems: list[Problem]) -> Venue | None:
         languages = ["zh", "en"]
     c = Checker(doc, languages, problems)
     c.unknown_keys(data, "", {"id", "version", "languages", "name", "address", "kiosk", "hotline",
-                              "help_desk", "groups", "fallback"})
+                              "help_desk", "groups", "fallback", "avatar"})
     kiosk = c.get(data, "", "kiosk", dict) or {}
     hotline = c.get(data, "", "hotline", dict) or {}
     desk = c.get(data, "", "help_desk", dict) or {}
@@ -169,6 +169,7 @@ def check_venue(doc: SourceDoc, problems: list[Problem]) -> Venue | None:
         help_desk_description=c.text(desk, "help_desk", "description"),
         groups=groups,
         fallback=fallback,
+        avatar=str(c.get(data, "", "avatar", str, required=False) or ""),
     )
 
 
