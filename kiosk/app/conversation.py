@@ -57,7 +57,7 @@ class Conversation:
         self.mascot = mascot
         self._engine = engine
         self._session: Session = engine.new_session()
-        self._turns = itertools.count(1)
+        self._turns = itertools.count(100001)  # touch/typed turns; the voice loop numbers its own from 1
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-dialog")
         self.lang = engine.pack.languages[0]

@@ -72,8 +72,12 @@ class VoiceService:
         self._stop = threading.Event()
         self._want_lang: str | None = None
         self._speak_cancel = threading.Event()
+        self._player_lock = threading.Lock()
         self._speak_thread: threading.Thread | None = None
         self._thread: threading.Thread | None = None
+        # a visitor who starts talking silences a greeting or touch reply being spoken
+        self._unsubscribe = bus.subscribe(lambda e: self._speak_cancel.set(),
+                                          {EventType.STT_VAD_START, EventType.BARGE_IN})
 
     # -- life cycle -----------------------------------------------------------------------
     def start(self, lang: str) -> None:
@@ -82,6 +86,7 @@ class VoiceService:
         self._thread.start()
 
     def shutdown(self) -> None:
+        self._unsubscribe()
         self._stop.set()
         self.stop()
         if self._audio_source is not None:
@@ -292,16 +297,20 @@ class VoiceService:
                 if cancel.is_set():
                     break
                 parts.append(speech)
-                if i == 0:
-                    self.bus.emit(EventType.TTS_AUDIO_READY, turn_id, first=True, duration_s=round(speech.duration_s, 3),
-                                  cues=[c.to_dict() for c in speech.cues], t0=time.monotonic())
-                    self.player.begin()
-                self.player.feed(speech)
+                with self._player_lock:  # the voice loop may take the player for a spoken turn
+                    if cancel.is_set():
+                        break
+                    if i == 0:
+                        self.bus.emit(EventType.TTS_AUDIO_READY, turn_id, first=True,
+                                      duration_s=round(speech.duration_s, 3), cues=[c.to_dict() for c in speech.cues])
+                        self.player.begin()
+                    self.player.feed(speech)
         except TtsError as exc:
             self.bus.publish(error_event(ErrorCode.TTS_FAILED, str(exc), turn_id))
         finally:
-            if parts:
-                self.player.end()
+            with self._player_lock:
+                if parts and not cancel.is_set():
+                    self.player.end()
         if parts:
             speech = join(parts)
             self.bus.emit(EventType.TTS_END, turn_id, sentences=len(parts), duration_s=round(speech.duration_s, 3),
