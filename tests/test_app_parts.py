@@ -102,3 +102,14 @@ def test_conversation_runs_turns_off_the_calling_thread_and_publishes_events():
 def test_greeting_names_venue_and_mascot():
     assert greeting("zh", "滨江市博物馆", "鼎鼎") == "您好，欢迎来到滨江市博物馆！我是鼎鼎，有什么可以帮您？"
     assert greeting("en", "Mini Hall") == "Hello, welcome to Mini Hall! How can I help you?"
+
+
+def test_the_venue_names_its_mascot():
+    from kiosk import paths
+    from kiosk.app.launcher import default_avatar_for
+
+    service = load_pack(VENUES / "binjiang-service-center")
+    if not getattr(service.venue, "avatar", ""):
+        pytest.skip("the service-hall pack names no avatar")
+    assert default_avatar_for(service) == paths.avatars_dir() / service.venue.avatar
+    assert default_avatar_for(load_pack(MINI_PACK)) == paths.default_avatar()

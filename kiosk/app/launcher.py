@@ -120,17 +120,13 @@ class Kiosk:
         self.window.deleteLater()
 
 
-def default_avatar_for(pack_root: Path) -> Path | None:
-    """The venue's mascot: ``avatar:`` in venue.yaml when present, else the default avatar."""
-    try:
-        import yaml
-
-        data = yaml.safe_load((pack_root / "venue.yaml").read_text(encoding="utf-8")) or {}
-        name = data.get("avatar")
-        if isinstance(name, str) and (paths.avatars_dir() / name).is_dir():
-            return paths.avatars_dir() / name
-    except Exception:  # noqa: BLE001 - the pack loader reports pack problems
-        pass
+def default_avatar_for(pack: Any) -> Path | None:
+    """The venue's mascot (``avatar:`` in venue.yaml) when installed, else the default avatar."""
+    name = getattr(pack.venue, "avatar", "") or ""
+    if name and (paths.avatars_dir() / name).is_dir():
+        return paths.avatars_dir() / name
+    if name:
+        log.warning("venue %s names avatar %r, which is not in %s", pack.id, name, paths.avatars_dir())
     return paths.default_avatar() if paths.default_avatar().is_dir() else None
 
 
@@ -176,7 +172,7 @@ def build_kiosk(options: KioskOptions) -> Kiosk:
     _show(window, options, size)
     kiosk.timings["attract_s"] = time.perf_counter() - t0
     # the avatar, after the first frame: a rig rasterises in a few tens of ms
-    avatar = options.avatar or cfg.avatar_path() or default_avatar_for(pack.root)
+    avatar = options.avatar or cfg.avatar_path() or default_avatar_for(pack)
     if avatar is not None and not kiosk.switch_avatar(str(avatar)):
         log.warning("avatar %s not usable; the drawn mascot stands in", avatar)
     elif avatar is None:
