@@ -182,6 +182,7 @@ class StreamingRecognizer:
         self.model = SharedModels.model(self.model_path)
         self.sample_rate = sample_rate or model_sample_rate(self.model_path)
         self.grammar = grammar if grammar and len(grammar) > 1 else None
+        self.partial_every = 5  # frames between partial results (100 ms at 20 ms frames)
         self._start()
 
     def _start(self) -> None:
@@ -199,6 +200,7 @@ class StreamingRecognizer:
             self._worker = threading.Thread(target=self._feed_grammar, name="asr-grammar", daemon=True)
             self._worker.start()
         self._last_partial = ""
+        self._frames = 0
 
     def _feed_grammar(self) -> None:
         assert self._queue is not None and self._gram is not None
@@ -214,6 +216,9 @@ class StreamingRecognizer:
         if self._queue is not None:
             self._queue.put(frame)
         self._free.accept(frame)
+        self._frames += 1
+        if self._frames % self.partial_every:
+            return None
         text = join_tokens(self._free.partial() or self._closed_text(), self.lang)
         if text != self._last_partial:
             self._last_partial = text
@@ -240,7 +245,9 @@ class StreamingRecognizer:
         gram = Transcript(join_tokens(gram_text, self.lang), self.lang, _mean_conf(gram_words), "grammar", gram_words)
         has_unk = any(w.get("word") in UNK_TOKENS for w in gram_words)
         alt = {"free": free.text, "grammar": gram.text}
-        if gram.text and not has_unk and gram.confidence >= free.confidence - 0.05:
+        # Vosk's confidences of free decoding stay high even on noise, so they do not pick the
+        # winner: the venue grammar wins unless it heard words outside the venue's vocabulary.
+        if gram.text and not has_unk:
             best = gram
         else:
             best = free if free.text else gram

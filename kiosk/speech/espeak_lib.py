@@ -1,8 +1,10 @@
 """A minimal ctypes binding of libespeak-ng, shared with pyttsx3's espeak driver.
 
 libespeak-ng keeps global state, so one process has one engine. This module initialises it
-once with phoneme events (IPA names) turned on, before pyttsx3 does, and every user of the
-library must hold :data:`LOCK` while it sets a callback and synthesises.
+once, before pyttsx3 does, in pyttsx3's retrieval mode but with phoneme events (IPA names)
+turned on. Retrieval mode synthesises on espeak-ng's own thread, so callers wait for the end
+of a message (:func:`wait_until_done`). Every user of the library holds :data:`LOCK` while it
+sets a callback and synthesises.
 """
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import ctypes
 import ctypes.util
 import sys
 import threading
+import time
 from dataclasses import dataclass
 
 LOCK = threading.RLock()
 
-AUDIO_OUTPUT_RETRIEVAL = 1
+AUDIO_OUTPUT_RETRIEVAL = 1  # asynchronous: synthesis runs on espeak-ng's own thread
 INITIALIZE_PHONEME_EVENTS = 0x0001
 INITIALIZE_PHONEME_IPA = 0x0002
 INITIALIZE_DONT_EXIT = 0x8000
@@ -88,7 +91,7 @@ def engine() -> Engine:
             dll.espeak_Initialize.restype = ctypes.c_int
             dll.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
             options = INITIALIZE_PHONEME_EVENTS | INITIALIZE_PHONEME_IPA | INITIALIZE_DONT_EXIT
-            rate = dll.espeak_Initialize(AUDIO_OUTPUT_RETRIEVAL, 1000, None, options)
+            rate = dll.espeak_Initialize(AUDIO_OUTPUT_RETRIEVAL, 200, None, options)
             if rate <= 0:
                 raise EspeakUnavailable("espeak-ng failed to initialise (is espeak-ng-data installed?)")
             dll.espeak_SetSynthCallback.argtypes = [SynthCallback]
@@ -154,6 +157,17 @@ def synthesize(text: str, voice: str, rate_wpm: int, volume: int = 100) -> Synth
         finally:
             _restore_pyttsx3_callback()
     return Synthesis(b"".join(chunks), eng.sample_rate, phonemes)
+
+
+def wait_until_done(done, timeout_s: float = 20.0) -> bool:  # noqa: ANN001 - done: () -> bool
+    """Block until espeak-ng finished the queued text and ``done()`` is true (or time runs out)."""
+    engine().dll.espeak_Synchronize()
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
 
 
 _pyttsx3_driver = None

@@ -133,6 +133,7 @@ class Synthesizer:
                     engine.save_to_file(text, str(path))
                     with contextlib.redirect_stdout(io.StringIO()):
                         engine.runAndWait()
+                        self._wait_for_file(engine, path)
                 samples, rate = sf.read(str(path), dtype="int16", always_2d=True)
             except TtsError:
                 raise
@@ -149,6 +150,16 @@ class Synthesizer:
         else:
             speech.cues = visemes.from_envelope(mono, int(rate))
         return speech
+
+    def _wait_for_file(self, engine, path: Path) -> None:  # noqa: ANN001
+        """pyttsx3's espeak loop can return while espeak-ng still synthesises on its own thread."""
+        if not self._is_espeak(engine):
+            return
+        from kiosk.speech import espeak_lib
+
+        driver = engine.proxy._driver
+        if not espeak_lib.wait_until_done(lambda: not driver._speaking and path.exists()):
+            raise TtsError("espeak-ng did not finish the speech in time")
 
     @contextlib.contextmanager
     def _phoneme_capture(self, engine) -> Iterator[list[tuple[int, str]] | None]:  # noqa: ANN001

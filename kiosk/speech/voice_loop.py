@@ -93,6 +93,7 @@ class VoiceLoop:
         self._turn_no = 0
         self._current: TurnResult | None = None
         self._speaking_turn: TurnResult | None = None
+        self._reply_turn: TurnResult | None = None
         self._barge_words_needed: int | None = None
         self._cancel_reply = threading.Event()
         self._reply_thread: threading.Thread | None = None
@@ -180,6 +181,7 @@ class VoiceLoop:
             self._reply_thread.join(1.0)
         self._cancel_reply = threading.Event()
         cancel = self._cancel_reply
+        self._reply_turn = turn
         self._reply_thread = threading.Thread(target=self._reply, args=(turn, cancel), name="voice-reply", daemon=True)
         self._reply_thread.start()
 
@@ -240,14 +242,15 @@ class VoiceLoop:
         return self.player.playing or (self._reply_thread is not None and self._reply_thread.is_alive())
 
     def _speaking_state(self) -> str | None:
-        turn = self._speaking_turn
+        """The dialog state of the reply being prepared or spoken (None while still thinking)."""
+        turn = self._reply_turn
         return getattr(turn.reply, "state", None) if turn is not None else None
 
     def _barge_in(self, turn: TurnResult, words: int) -> None:
         self._barge_words_needed = None
         self._cancel_reply.set()
         stop_s = self.player.stop()
-        interrupted = self._speaking_turn
+        interrupted = self._reply_turn
         if interrupted is not None:
             interrupted.barged_in = True
         turn.times["barge_in"] = time.monotonic()
