@@ -195,17 +195,14 @@ class StreamingRecognizer:
             except Exception as exc:  # noqa: BLE001 - a static model cannot take a grammar
                 log.info("grammar not used (%s): free decoding only", exc)
                 self._gram = None
-        if self._gram is not None:
-            self._queue = queue.Queue()
-            self._worker = threading.Thread(target=self._feed_grammar, name="asr-grammar", daemon=True)
-            self._worker.start()
+        self._worker: threading.Thread | None = None  # started by the first frame
         self._last_partial = ""
         self._frames = 0
 
-    def _feed_grammar(self) -> None:
-        assert self._queue is not None and self._gram is not None
-        while (frame := self._queue.get()) is not None:
-            self._gram.accept(frame)
+    @staticmethod
+    def _feed_grammar(frames: "queue.Queue[bytes | None]", decoder: _Decoder) -> None:
+        while (frame := frames.get()) is not None:
+            decoder.accept(frame)
 
     def set_grammar(self, grammar: list[str] | None) -> None:
         """Swap the grammar: takes effect from the next utterance (a new recognizer)."""
@@ -213,7 +210,13 @@ class StreamingRecognizer:
 
     def accept(self, frame: bytes) -> str | None:
         """Feed 16-bit mono PCM; returns the partial text when it changed, else ``None``."""
-        if self._queue is not None:
+        if self._gram is not None:
+            if self._worker is None:
+                self._queue = queue.Queue()
+                self._worker = threading.Thread(target=self._feed_grammar, args=(self._queue, self._gram),
+                                                name="asr-grammar", daemon=True)
+                self._worker.start()
+            assert self._queue is not None
             self._queue.put(frame)
         self._free.accept(frame)
         self._frames += 1
@@ -233,9 +236,10 @@ class StreamingRecognizer:
         free_text, free_words = self._free.finish()
         result = Transcript(join_tokens(free_text, self.lang), self.lang, _mean_conf(free_words),
                             "free", free_words, vosk_endpoints=self._free.endpoints)
-        if self._gram is not None and self._queue is not None:
-            self._queue.put(None)
-            self._worker.join()
+        if self._gram is not None:
+            if self._worker is not None and self._queue is not None:
+                self._queue.put(None)
+                self._worker.join()
             gram_text, gram_words = self._gram.finish()
             result = self._choose(result, gram_text, gram_words)
         self._start()

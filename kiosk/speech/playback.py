@@ -141,6 +141,7 @@ class Player:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._written = 0
+        self._written_at_stop: int | None = None
         self._rate = 0
         self._started_at: float | None = None
         self.current: Speech | None = None
@@ -153,6 +154,7 @@ class Player:
         self._done.clear()
         self._queue = queue.Queue()
         self._written = 0
+        self._written_at_stop: int | None = None
         self._started_at = None
         self._thread = threading.Thread(target=self._run, name="speech-player", daemon=True)
         self._thread.start()
@@ -174,6 +176,7 @@ class Player:
         t0 = time.monotonic()
         if self._thread is None or self._done.is_set():
             return 0.0
+        self._written_at_stop = self._written
         self._stop.set()
         self._queue.put(_END)
         self.sink.abort()
@@ -186,6 +189,13 @@ class Player:
     @property
     def playing(self) -> bool:
         return not self._done.is_set()
+
+    @property
+    def played_after_stop_s(self) -> float:
+        """Audio handed to the device after :meth:`stop` was called (at most one chunk)."""
+        if self._written_at_stop is None or not self._rate:
+            return 0.0
+        return (self._written - self._written_at_stop) / self._rate
 
     @property
     def position_s(self) -> float:
@@ -203,7 +213,10 @@ class Player:
             log.warning("playback failed: %s", exc)
             self.on_event("error", {"message": str(exc)})
         finally:
-            self.on_event("end", {"completed": completed, "played_s": round(self.position_s, 3)})
+            data = {"completed": completed, "played_s": round(self.position_s, 3)}
+            if self._written_at_stop is not None:
+                data["after_stop_s"] = round(self.played_after_stop_s, 3)
+            self.on_event("end", data)
             self._done.set()
 
     def _play_queue(self) -> bool:

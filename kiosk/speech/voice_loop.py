@@ -131,7 +131,8 @@ class VoiceLoop:
         turn.audio_times["speech_start"] = self.vad.speech_start_t or 0.0
         self._current = turn
         self.bus.emit(EventType.STT_START, turn.turn_id, lang=self.lang)
-        self.bus.emit(EventType.STT_VAD_START, turn.turn_id, audio_t=round(turn.audio_times["speech_start"], 3))
+        self.bus.emit(EventType.STT_VAD_START, turn.turn_id, audio_t=round(turn.audio_times["speech_start"], 3),
+                      detected_audio_t=round(self.vad.t, 3))
         if self._reply_busy():
             needed = self.policy.words_needed(self._speaking_state())
             if needed == 0:
@@ -255,6 +256,7 @@ class VoiceLoop:
             interrupted.barged_in = True
         turn.times["barge_in"] = time.monotonic()
         self.bus.emit(EventType.BARGE_IN, turn.turn_id, stop_ms=round(stop_s * 1000, 1), words=words,
+                      audio_t=round(self.vad.t, 3), played_after_stop_s=round(self.player.played_after_stop_s, 3),
                       interrupted_turn=interrupted.turn_id if interrupted else None)
 
     def _on_player_event(self, kind: str, data: dict) -> None:
