@@ -9,6 +9,7 @@ on Windows) with its ``_internal/`` folder; copy the whole ``dist/kiosk`` folder
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import sys
@@ -49,7 +50,8 @@ def check_build_tools() -> list[str]:
 
 def write_site_template(path: Path) -> None:
     """The commented default site.toml next to the app, for the installers to place."""
-    sys.path.insert(0, str(ROOT))
+    if importlib.util.find_spec("kiosk") is None:  # run as a script from a checkout
+        sys.path.insert(0, str(ROOT))
     from kiosk.deploy.sitecheck import write_template
 
     write_template(path)

@@ -10,6 +10,7 @@ on tty1, and /etc/kiosk/site.toml as a conffile (kept over upgrades when the sit
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -33,7 +34,8 @@ RECOMMENDS = ["pipewire-pulse | pulseaudio", "mesa-utils"]
 
 def site_template() -> str:
     """The commented default site.toml, rendered from kiosk.config (always in step with it)."""
-    sys.path.insert(0, str(ROOT))
+    if importlib.util.find_spec("kiosk") is None:  # run as a script from a checkout
+        sys.path.insert(0, str(ROOT))
     from kiosk.deploy.sitecheck import template_text
 
     return template_text()

@@ -14,14 +14,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import importlib.util
+
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGING = REPO / "packaging"
-sys.path.insert(0, str(PACKAGING))
 
-import build as pyi_build  # noqa: E402 - packaging/build.py
-import build_deb  # noqa: E402 - packaging/build_deb.py
+
+def _script(name: str):
+    """Load a packaging/ script as a module without touching sys.path."""
+    spec = importlib.util.spec_from_file_location(f"kiosk_packaging_{name}", PACKAGING / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pyi_build = _script("build")
+build_deb = _script("build_deb")
 
 
 def test_build_tools_match_the_pins():

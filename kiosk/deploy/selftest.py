@@ -515,15 +515,15 @@ def _check_voices_pyttsx3(ctx: Context) -> tuple[str, str]:
 
 def check_display(ctx: Context) -> tuple[str, str]:
     try:
-        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QApplication
     except ImportError as exc:
         raise CheckResult(f"Qt cannot be loaded: {exc}") from exc
-    app = QGuiApplication.instance()
+    app = QApplication.instance()
     if app is None and not _display_reachable():
         raise CheckResult("no display in this session (ssh?): run the self-test on the kiosk's screen "
                           "to check it; the service itself starts its own display (cage)", WARN)
     if app is None:
-        app = QGuiApplication(["kiosk-selftest"])
+        app = QApplication(["kiosk-selftest"])  # widgets-capable, like the kiosk's own
         ctx.found["qt_app"] = app  # keep it alive for the other checks
     screens = app.screens()
     if not screens:
