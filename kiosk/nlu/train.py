@@ -72,7 +72,7 @@ class TrainResult:
     variants: int
     negatives: int
     intents: int
-    epochs: int
+    epochs: float
     final_loss: float
 
 
@@ -150,36 +150,54 @@ def _fit(pack: VenuePack, examples: list[Example] | None, settings: TrainSetting
     opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
     steps_per_epoch = math.ceil(len(data) / settings.batch_size)
     total = steps_per_epoch * settings.epochs
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=settings.lr, total_steps=total, pct_start=0.1)
+    budget = max(5.0, settings.max_seconds - (time.perf_counter() - start))  # what data preparation left
     loss_fn = nn.CrossEntropyLoss(label_smoothing=settings.label_smoothing)
-    order = list(range(len(data)))
-    step, loss_value, epochs_done = 0, float("nan"), 0
-    budget_hit = False
+    lengths = [len(r) for r in ids]
+    step, loss_value, epochs_done, done = 0, float("nan"), 0, 0.0
+    train_start = time.perf_counter()
     for epoch in range(settings.epochs):
-        rng.shuffle(order)
-        running = 0.0
-        for b in range(0, len(order), settings.batch_size):
-            idx = order[b:b + settings.batch_size]
-            kwargs = _batch(idx, ids, grams, features, tok.pad_id)
-            loss = loss_fn(model(**kwargs), y[idx])
+        running, batches = 0.0, 0
+        for idx in _length_batches(lengths, settings.batch_size, rng):
+            # cosine decay over whichever runs out first: the planned steps or the time budget
+            done = max(step / total, (time.perf_counter() - train_start) / budget)
+            if done >= 1.0:
+                break
+            for group in opt.param_groups:
+                group["lr"] = settings.lr * min(1.0, (step + 1) / max(1, total // 16)) * 0.5 * (1 + math.cos(math.pi * done))
+            loss = loss_fn(model(**_batch(idx, ids, grams, features, tok.pad_id)), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
-            sched.step()
             step += 1
+            batches += 1
             running += loss.item()
-        loss_value = running / steps_per_epoch
-        epochs_done = epoch + 1
-        progress(0.08 + 0.9 * step / total, f"epoch {epochs_done}/{settings.epochs}, loss {loss_value:.3f}")
-        if time.perf_counter() - start > settings.max_seconds:
-            budget_hit = True
-            log.warning("training stopped after %d epochs: time budget of %.0f s reached", epochs_done, settings.max_seconds)
+        if batches:
+            loss_value = running / batches
+            epochs_done = epoch + (1 if batches == steps_per_epoch else batches / steps_per_epoch)
+        progress(0.08 + 0.9 * min(1.0, max(done, step / total)), f"epoch {epoch + 1}/{settings.epochs}, loss {loss_value:.3f}")
+        if done >= 1.0:
             break
+    budget_hit = step < total
+    if budget_hit:
+        log.warning("training shortened to %d of %d steps to fit the time budget of %.0f s", step, total, settings.max_seconds)
     model.eval()
-    stats = {**counts, "intents": len(labels) - 1, "epochs": epochs_done, "epochs_planned": settings.epochs,
+    stats = {**counts, "intents": len(labels) - 1, "epochs": round(epochs_done, 2), "epochs_planned": settings.epochs,
              "final_loss": round(loss_value, 4), "seconds": round(time.perf_counter() - start, 2),
              "time_budget_hit": budget_hit, "training_rows": len(data), "vocab": len(tok)}
     return Trained(model, tok, labels, encoder, stats)
+
+
+def _length_batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length (less padding), in shuffled order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = size * 16
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c:c + chunk], key=lambda i: lengths[i])
+        batches += [part[b:b + size] for b in range(0, len(part), size)]
+    rng.shuffle(batches)
+    return batches
 
 
 def _batch(idx: list[int], ids: list[list[int]], grams: list[list[int]], features: torch.Tensor | None,
