@@ -108,7 +108,10 @@ def frame_times(venue: Path, turns: int) -> dict:
     timer.start()
     lang = kiosk.conversation.engine.pack.languages[0]
     latencies = []
-    for i in range(turns):
+    first_pass: list[float] = []
+    for i in list(range(turns)) * 2:  # the same turns twice: the second pass has warm glyph caches
+        if i == 0 and latencies:
+            first_pass, intervals[:] = list(intervals), []
         n = len(replies)
         t = time.perf_counter()
         if i % 2:
@@ -129,6 +132,8 @@ def frame_times(venue: Path, turns: int) -> dict:
     kiosk.close()
     intervals.sort()
     return {"turns": turns, "frames_sampled": len(intervals),
+            "first_pass_max_ms": round(max(first_pass), 1),
+            "first_pass_over_33ms": sum(1 for x in first_pass if x > 33.0),
             "interval_ms_p50": round(statistics.median(intervals), 1),
             "interval_ms_p95": round(intervals[int(len(intervals) * 0.95)], 1),
             "interval_ms_max": round(intervals[-1], 1),
@@ -172,7 +177,9 @@ def main() -> int:
     else:
         print(f"voice-ready: not reached; status {voice[-1].get('status')}")
     figures = frame_times(args.venue, args.turns)
-    print(f"GUI frame intervals while {figures['turns']} turns run (16 ms timer, {figures['frames_sampled']} samples): "
+    print(f"first pass of {figures['turns']} turns (cold glyph and style caches): max {figures['first_pass_max_ms']} ms, "
+          f"{figures['first_pass_over_33ms']} intervals over 33 ms")
+    print(f"GUI frame intervals while the same {figures['turns']} turns run again (16 ms timer, {figures['frames_sampled']} samples): "
           f"p50 {figures['interval_ms_p50']} ms, p95 {figures['interval_ms_p95']} ms, max {figures['interval_ms_max']} ms, "
           f"{figures['intervals_over_33ms']} over 33 ms (goal: none)")
     print(f"language switch (menu rebuilt on the GUI thread): max {figures['language_switch_ms_max']} ms")

@@ -50,6 +50,12 @@ def test_touch_a_suggested_question_shows_the_answer(qtbot, kiosk):
     assert w.pages.currentWidget() is w.answer
     assert find(w, QLabel, "answer-title").text() == kiosk.holder.pack.title_of("ticket-price", "zh")
     qtbot.waitUntil(lambda: not find(w, QLabel, "qr").pixmap().isNull(), timeout=3000)  # encoded off the GUI thread
+    related = [b for b in w.answer._choice_buttons if b.isVisible()]
+    assert related, "an answer without a place offers related questions"
+    intent = related[0].objectName().removeprefix("choice-")
+    with qtbot.waitSignal(w.replied, timeout=5000) as got:
+        qtbot.mouseClick(related[0], Qt.MouseButton.LeftButton)
+    assert got.args[0]["intent"] == intent and intent != "ticket-price"
     types = [e.type for e in kiosk.bus.history()]
     assert EventType.SESSION_START in types and EventType.INTENT_START in types and EventType.INTENT_END in types
 

@@ -251,11 +251,21 @@ def _load_intent_model(kiosk: Kiosk) -> None:
         finally:
             kiosk.model_loaded.set()
         if matcher is not None and kiosk.conversation.engine is engine:
+            _leave_a_core_for_the_screen()
             engine.matcher = matcher
         kiosk.status.set("intent", OK, st.message)
         kiosk.bus.emit(EventType.STATUS, component="intent", state=OK, detail=st.message)
 
     threading.Thread(target=work, name="kiosk-intent-model", daemon=True).start()
+
+
+def _leave_a_core_for_the_screen() -> None:
+    """Model inference must not take every core from the GUI thread (a frame every 16 ms)."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        import os
+
+        torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
 
 
 def _start_voice(kiosk: Kiosk) -> None:

@@ -158,6 +158,14 @@ class AnswerPage(QWidget):
         card.addWidget(self.choices_label)
         self.choices = QGridLayout()
         card.addLayout(self.choices)
+        self._choice_buttons: list[QPushButton] = []  # made once: new styled buttons cost a frame
+        self._choice_intents: list[str] = []
+        for i in range(6):
+            b = QPushButton()
+            b.clicked.connect(lambda _=False, n=i: self.chosen.emit(self._choice_intents[n]))
+            b.setVisible(False)
+            self.choices.addWidget(b, i // 2, i % 2)
+            self._choice_buttons.append(b)
         layout.addWidget(self.card, 1)
         layout.addStretch(0)
         self.back_button = QPushButton()
@@ -189,18 +197,19 @@ class AnswerPage(QWidget):
         self.map.set_theme(t)
         route = self.map.show_places(places, lang) if places else None
         self.map.setVisible(bool(places))
-        clear_layout(self.choices)
         self.choices_label.setVisible(bool(choices) and not places and choices_title != title)
         self.choices_label.setText(choices_title)
         self.choices_label.setFont(t.font(22, bold=True))
-        if not places:
-            for i, (intent, label) in enumerate(choices[:6]):
-                b = QPushButton(label)
+        shown = [] if places else choices[: len(self._choice_buttons)]
+        self._choice_intents = [intent for intent, _label in shown]
+        for i, b in enumerate(self._choice_buttons):
+            if i < len(shown):
+                intent, label = shown[i]
                 b.setObjectName(f"choice-{intent}")
+                b.setText(label)
                 b.setFont(t.font(24))
                 b.setMinimumHeight(t.px(84))
-                b.clicked.connect(lambda _=False, it=intent: self.chosen.emit(it))
-                self.choices.addWidget(b, i // 2, i % 2)
+            b.setVisible(i < len(shown))
         # a map fills the page; choices leave the card its natural height
         self.layout().setStretch(0, 1 if places else 0)
         self.layout().setStretch(1, 0 if places else 1)
