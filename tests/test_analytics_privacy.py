@@ -11,7 +11,7 @@ import pytest
 from kiosk.analytics.queries import load_turns, open_db, venue_unanswered
 from kiosk.analytics.recorder import Recorder, purge, scrub
 from kiosk.cli import main as kiosk_main
-from kiosk.dialog.engine import DialogEngine
+from kiosk.dialog.engine import DialogEngine, Reply
 from kiosk.pack.loader import load_pack
 from kiosk.pipeline.events import EventBus, EventType
 
@@ -94,8 +94,7 @@ def test_answered_questions_are_not_kept_and_engagement_is_counted(tmp_path: Pat
 
 
 def test_retention_purges_old_rows_and_opt_out_writes_nothing(tmp_path: Path) -> None:
-    engine = DialogEngine(load_pack(FIXTURE))
-    reply = engine.new_session().handle("where can I park my bike")
+    reply = Reply("Please ask at the help desk.", None, 0.0, "en", "handoff")
     db = tmp_path / "a.sqlite3"
     now = time.time()
     with Recorder(db, "mini-hall", retention_days=30) as rec:  # purges as it writes

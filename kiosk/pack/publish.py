@@ -38,6 +38,7 @@ SUFFIX = ".kpack"
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_FILES = 5000
 KEEP_VERSIONS = 3
+MODEL_DIR = ".model"  # the trained intent model beside the pack files (kiosk.nlu)
 _SKIP_NAMES = {"__pycache__", ".git", ".DS_Store"}
 _SKIP_SUFFIXES = (".bak", ".tmp", ".swp", "~")
 
@@ -72,11 +73,13 @@ class InstallResult:
 
 # -- publish ------------------------------------------------------------------------------------
 def pack_files(root: Path) -> list[Path]:
-    """The files a pack file carries: everything in the folder but backups and hidden files."""
+    """The files a pack file carries: everything in the folder but backups and hidden files,
+    plus the trained intent model in ``.model/`` (the kiosk checks it is current before use)."""
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if any(part in _SKIP_NAMES or part.startswith(".") for part in rel.parts):
+        parts = rel.parts[1:] if rel.parts[0] == MODEL_DIR else rel.parts
+        if any(part in _SKIP_NAMES or part.startswith(".") for part in parts):
             continue
         if path.is_file() and not path.name.endswith(_SKIP_SUFFIXES):
             out.append(path)

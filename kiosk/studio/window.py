@@ -73,7 +73,7 @@ class StudioWindow(QMainWindow):
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self._validate_now)
         self._build_ui(db_path)
-        self.undo.cleanChanged.connect(lambda _: self._update_title())
+        self.undo.cleanChanged.connect(self._clean_changed)
         self._rebuild_tree()
         self._select_first()
         self._validate_now()
@@ -147,6 +147,12 @@ class StudioWindow(QMainWindow):
         action.triggered.connect(lambda _=False: slot())
         bar.addAction(action)
         return action
+
+    def _clean_changed(self, _clean: bool) -> None:
+        try:
+            self._update_title()
+        except RuntimeError:  # the stack is being destroyed with the window
+            pass
 
     def _update_title(self) -> None:
         venue = self.doc.get("venue.yaml", ("id",)) or self.doc.root.name
@@ -492,15 +498,18 @@ class StudioWindow(QMainWindow):
         if not self.undo.isClean() or self.doc.changed_files():
             self.status.setText("Save the pack before retraining.")
             return False
-        root = self.doc.root
+        root, config = self.doc.root, self.config
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self.retrain_action.setEnabled(False)
 
         def work(report: Callable[[float, str], None]) -> Any:
+            if config is not None:
+                return train(root, progress=_progress_adapter(report), config=config)
             return train(root, progress=_progress_adapter(report))
 
         def finished(_result: Any) -> None:
+            self.last_training = _result
             self.progress.setValue(100)
             self.retrain_action.setEnabled(True)
             self.status.setText("Retrained: the try-it panel now uses the new model.")
