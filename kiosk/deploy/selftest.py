@@ -215,7 +215,8 @@ def check_dialog(ctx: Context) -> tuple[str, str]:
 
 def check_avatar(ctx: Context) -> tuple[str, str]:
     rig_mod = optional_module("kiosk.avatar.rig")
-    folder = ctx.config.avatar_path() or paths.default_avatar()
+    venue_avatar = getattr(getattr(ctx.pack, "venue", None), "avatar", None)
+    folder = ctx.config.avatar_path() or (paths.avatars_dir() / venue_avatar if venue_avatar else paths.default_avatar())
     if not folder.exists():
         raise CheckResult(f"{folder}: avatar folder not found (site.avatar)")
     try:
