@@ -18,10 +18,15 @@ FLOOR = 1 << 50
 
 
 def protect_none() -> None:
-    """Top up ``None``'s reference count when it is below :data:`FLOOR` (cheap; call often)."""
-    if sys.version_info >= (3, 12) or sys.getrefcount(None) >= FLOOR:
+    """Top up the counts of ``None``, ``True`` and ``False`` below :data:`FLOOR` (cheap; call often).
+
+    ``Signal.emit`` leaks ``True``/``False`` the same way void methods leak ``None``.
+    """
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
-    ctypes.c_ssize_t.from_address(id(None)).value += FLOOR
+    for obj in (None, True, False):
+        if sys.getrefcount(obj) < FLOOR:
+            ctypes.c_ssize_t.from_address(id(obj)).value += FLOOR
 
 
 protect_none()
