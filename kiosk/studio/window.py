@@ -529,7 +529,10 @@ class StudioWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        if not self.undo.isClean() and self.isVisible() and not self.property("force_close"):
+        from PySide6.QtGui import QGuiApplication
+
+        headless = QGuiApplication.platformName() in ("offscreen", "minimal")
+        if not self.undo.isClean() and self.isVisible() and not self.property("force_close") and not headless:
             answer = QMessageBox.question(self, "Quit", "Quit without saving the changes?")
             if answer != QMessageBox.Yes:
                 event.ignore()
