@@ -91,7 +91,12 @@ class SiteConfig:
     source: Path | None = None
 
     def venue_path(self) -> Path:
-        return self._resolve(self.site.venue) if self.site.venue else paths.default_venue()
+        """The configured pack; else the pack installed with `kiosk pack install`; else the museum."""
+        if self.site.venue:
+            return self._resolve(self.site.venue)
+        from kiosk.pack.publish import installed_pack_dir
+
+        return installed_pack_dir() or paths.default_venue()
 
     def avatar_path(self) -> Path | None:
         return self._resolve(self.site.avatar) if self.site.avatar else None
