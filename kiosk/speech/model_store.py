@@ -258,8 +258,27 @@ def resolve_model(lang: str, configured: dict[str, str] | None = None) -> Path:
         for info in models:
             if info.lang == lang:
                 return info.path
+    bundled = bundled_model(lang, wanted)
+    if bundled is not None:
+        return bundled
     hint = f" (expected {wanted!r})" if wanted else ""
     raise ModelError(
         f"no speech model for {lang!r}{hint} in {store_dir()}; "
         f"add one with: kiosk models add PATH_OR_ZIP --lang {lang}"
     )
+
+
+def bundled_model(lang: str, wanted: str | None = None) -> Path | None:
+    """A model shipped inside a packaged build (its `models/` folder), matched by name or language."""
+    from kiosk import paths
+
+    folder = paths.app_root() / "models"
+    if not folder.is_dir():
+        return None
+    for child in sorted(folder.iterdir()):
+        if child.is_dir() and (child.name == wanted or guess_lang(child.name) == lang):
+            try:
+                return find_model_root(child)
+            except ModelError:
+                continue
+    return None
