@@ -63,6 +63,8 @@ def bench_model(name: str, show_misses: bool, train: bool) -> list[dict]:
         torch.set_num_threads(1)
         runtime = IntentRuntime.from_trained(trained)
         note = f"trained in memory in {trained.stats['seconds']:.0f} s, {trained.stats['epochs']} epochs"
+        if trained.stats["epochs"] < TrainSettings().min_epochs:
+            note += " (too few epochs: the CPU was busy; `kiosk train` would not install this model)"
     load_ms = (time.perf_counter() - start) * 1000
     devset = load_devset(REPO / "tests" / "devsets" / f"{name}.yaml")
     rows = []

@@ -126,3 +126,12 @@ def test_inference_is_cached_and_quick(trained_dir: Path) -> None:
     first = matcher.runtime.probabilities("几点关门", "zh")
     assert matcher.runtime.probabilities("几点关门", "zh") is first
     assert abs(sum(first.values()) - 1.0) < 1e-4
+
+
+def test_too_short_training_installs_nothing(mini_pack_dir: Path) -> None:
+    from kiosk.nlu.train import TrainingTooShort
+
+    with pytest.raises(TrainingTooShort, match="previous model is kept"):
+        train_pack(mini_pack_dir, settings=TrainSettings(epochs=10, max_seconds=0.01))
+    assert not model_dir(mini_pack_dir).exists()
+    assert not [p for p in mini_pack_dir.iterdir() if p.name.startswith(".model")]

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from kiosk.nlu.encoder import EncoderError
-    from kiosk.nlu.train import TrainSettings, train_pack
+    from kiosk.nlu.train import TrainingTooShort, TrainSettings, train_pack
     from kiosk.pack.loader import PackError
 
     config = load_site(args)
@@ -63,7 +63,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     except PackError as exc:
         print(f"\nkiosk: the venue pack has errors, nothing trained:\n{exc}", file=sys.stderr)
         return 1
-    except (EncoderError, OSError) as exc:
+    except (EncoderError, OSError, TrainingTooShort) as exc:
         print(f"\nkiosk: training failed, the previous model is kept: {exc}", file=sys.stderr)
         return 1
     if not args.json:

@@ -48,6 +48,7 @@ class TrainSettings:
     max_variants: int = 8
     label_smoothing: float = 0.1
     max_seconds: float = 100.0  # stop early so a big pack still trains within the budget
+    min_epochs: float = 3.0  # fewer passes than this (a very busy CPU) give a model not worth installing
     threads: int = 2
     seed: int = 13
     encoder: str = ""  # site config NluSection.encoder, "" = train from scratch
@@ -62,6 +63,10 @@ class Trained:
     labels: list[str]
     encoder: Any = None  # FrozenEncoder or None
     stats: dict[str, Any] = field(default_factory=dict)
+
+
+class TrainingTooShort(Exception):
+    """The time budget ran out before the model saw enough passes; nothing was installed."""
 
 
 @dataclass
@@ -150,7 +155,7 @@ def _fit(pack: VenuePack, examples: list[Example] | None, settings: TrainSetting
     opt = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
     steps_per_epoch = math.ceil(len(data) / settings.batch_size)
     total = steps_per_epoch * settings.epochs
-    budget = max(5.0, settings.max_seconds - (time.perf_counter() - start))  # what data preparation left
+    budget = max(1e-3, settings.max_seconds - (time.perf_counter() - start))  # what data preparation left
     loss_fn = nn.CrossEntropyLoss(label_smoothing=settings.label_smoothing)
     lengths = [len(r) for r in ids]
     step, loss_value, epochs_done, done = 0, float("nan"), 0, 0.0
@@ -250,6 +255,10 @@ def train_pack(root: str | Path, progress: Progress | None = None, config: Any =
     base = config.source.parent if config is not None and getattr(config, "source", None) else None
     encoder = load_encoder_for(settings.encoder, base)
     trained = fit(pack, None, settings, progress, encoder)
+    if trained.stats["epochs"] < settings.min_epochs:
+        raise TrainingTooShort(f"only {trained.stats['epochs']} of {settings.epochs} passes fitted in "
+                               f"{settings.max_seconds:.0f} s (is the CPU busy?); the previous model is kept, "
+                               f"retry later or with a larger --max-seconds")
     tmp = Path(tempfile.mkdtemp(prefix=".model.new-", dir=root))
     try:
         save(trained, pack, tmp, settings)
