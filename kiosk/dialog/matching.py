@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.dialog.text import en_stem, normalize, strip_fillers
-from kiosk.pack.model import Flow, Phrases, VenuePack
+from kiosk.pack.model import Flow, VenuePack
 
 
 @dataclass(frozen=True)
@@ -103,27 +103,6 @@ class _Example:
     weights: dict[str, float]
 
 
-def _examples_of(pack: VenuePack) -> list[tuple[str, str, str]]:
-    """(intent, lang, phrase) for every example question, title and follow-up of the pack."""
-    out: list[tuple[str, str, str]] = []
-
-    def add(intent: str, phrases: Phrases) -> None:
-        for lang, items in phrases.items():
-            out.extend((intent, lang, q) for q in items)
-
-    for t in pack.topics:
-        add(t.id, t.questions)
-        add(t.id, {k: [v] for k, v in t.title.items()})
-        for f in t.followups:
-            add(f.id, f.questions)
-    for fl in pack.flows:
-        add(fl.id, fl.questions)
-        add(fl.id, {k: [v] for k, v in fl.title.items()})
-        for case in fl.cases:  # "身份证 丢失补领" names the flow and its case at once
-            add(fl.id, {k: [f"{fl.title[k]} {v}"] for k, v in case.name.items() if k in fl.title})
-    return out
-
-
 class LexicalMatcher:
     """Nearest-example matching on TF-IDF weighted n-grams, no segmentation needed."""
 
@@ -139,7 +118,7 @@ class LexicalMatcher:
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
         self.canon = Canonicalizer(pack.synonym_groups)
-        raw = [(intent, lang, self.prepare(q, lang)) for intent, lang, q in _examples_of(pack)]
+        raw = [(intent, lang, self.prepare(q, lang)) for intent, lang, q in pack.examples()]
         self.idf = self._idf(raw)
         # a word the pack never uses counts like a rare word, not more: visitors add words freely
         self._unseen_idf = max(self.idf.values(), default=1.0)

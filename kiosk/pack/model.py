@@ -128,6 +128,27 @@ class VenuePack:
                 title = f"{title} · {case.name.get(lang) or next(iter(case.name.values()))}"
         return title
 
+    def examples(self) -> list[tuple[str, str, str]]:
+        """(intent, lang, phrase) for every example question, title and follow-up question, plus
+        "flow title + case name" ("身份证办理 丢失补领" names the flow and its case at once)."""
+        out: list[tuple[str, str, str]] = []
+
+        def add(intent: str, phrases: Phrases) -> None:
+            for lang, items in phrases.items():
+                out.extend((intent, lang, str(q)) for q in items if str(q).strip())
+
+        for t in self.topics:
+            add(t.id, t.questions)
+            add(t.id, {k: [v] for k, v in t.title.items()})
+            for f in t.followups:
+                add(f.id, f.questions)
+        for fl in self.flows:
+            add(fl.id, fl.questions)
+            add(fl.id, {k: [v] for k, v in fl.title.items()})
+            for case in fl.cases:
+                add(fl.id, {k: [f"{fl.title[k]} {v}"] for k, v in case.name.items() if k in fl.title})
+        return out
+
     def vocabulary(self, lang: str) -> set[str]:
         """Words and phrases of the pack in one language (for ASR grammars and lexicons)."""
         texts: list[str] = []
