@@ -5,7 +5,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk import paths
 from kiosk.config import ConfigError, SiteConfig, load_config
 
 
@@ -24,4 +23,4 @@ def load_site(args: argparse.Namespace) -> SiteConfig:
 
 
 def venue_path(args: argparse.Namespace, config: SiteConfig) -> Path:
-    return args.venue if getattr(args, "venue", None) else (config.venue_path() or paths.default_venue())
+    return args.venue if getattr(args, "venue", None) else config.venue_path()

@@ -49,7 +49,9 @@ class DialogEngine:
     def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
                  low_confidence: float = 0.45, min_margin: float = 0.06) -> None:
         self.pack = pack
-        self.lexical = LexicalMatcher(pack)
+        # a combined matcher already holds a lexical index of this pack: build it only once
+        lexical = getattr(matcher, "lexical", None)
+        self.lexical = lexical if isinstance(lexical, LexicalMatcher) and lexical.pack is pack else LexicalMatcher(pack)
         self.matcher: Matcher = matcher or self.lexical
         self.shared = shared or load_shared_dialogs()
         self.low_confidence = low_confidence
