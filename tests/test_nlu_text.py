@@ -5,9 +5,9 @@ from pathlib import Path
 
 from kiosk.nlu.augment import Augmenter
 from kiosk.nlu.examples import Example, pack_examples, pack_intents
-from kiosk.nlu.negatives import GENERIC
+from kiosk.nlu.negatives import GENERIC, near_domain
 from kiosk.nlu.tokenizer import CLS, SEP, UNK, Tokenizer
-from kiosk.nlu.train import negatives_for
+from kiosk.nlu.train import NEAR_DOMAIN_PER_LANG, negatives_for
 from kiosk.pack.loader import load_pack
 
 from conftest import MINI_PACK
@@ -82,4 +82,35 @@ def test_negatives_leave_out_what_the_pack_answers() -> None:
     negatives = negatives_for(pack)
     assert negatives and all(n.intent == "__none__" for n in negatives)
     assert {n.lang for n in negatives} == {"zh", "en"}
-    assert len(negatives) <= len(GENERIC["zh"]) + len(GENERIC["en"])
+    generic = [n for n in negatives if n.text in GENERIC[n.lang]]
+    assert len(generic) <= len(GENERIC["zh"]) + len(GENERIC["en"])
+    near = [n.text for n in negatives if n.text not in GENERIC[n.lang]]
+    assert "动物园门票多少钱" in near or any("动物园" in q for q in near)
+    assert all(len([q for q in near if _lang(q) == lang]) <= NEAR_DOMAIN_PER_LANG for lang in ("zh", "en"))
+
+
+def _lang(text: str) -> str:
+    return "en" if text.isascii() else "zh"
+
+
+def test_near_domain_questions_skip_what_the_pack_mentions() -> None:
+    """An entity the pack writes (its own post office counter, say) is never made an "I don't know"."""
+    assert "邮局几点开门" in near_domain("zh", " 身份证 ")
+    assert not any("邮局" in q for q in near_domain("zh", " 滨江 邮局 网点 "))
+    assert any("the zoo" in q for q in near_domain("en", " tickets "))
+    assert not any("the zoo" in q for q in near_domain("en", " petting zoo for kids "))
+
+
+def test_novelty_finds_words_the_pack_never_uses() -> None:
+    from kiosk.dialog.matching import LexicalMatcher
+
+    matcher = LexicalMatcher(load_pack(MINI_PACK))
+    novelty = matcher.novelty
+    assert novelty.unknown("动物园门票多少钱", "zh") == ["动", "物", "园"]
+    assert novelty.unknown("请问门票多少钱啊", "zh") == []  # fillers and particles are not news
+    assert novelty.unknown("How much is a ticket for the planetarium?", "en") == ["planetarium"]
+    assert novelty.unknown("what are your opening hours please", "en") == []
+    assert novelty.factor("门票多少钱", "zh") == 1.0 > novelty.factor("动物园门票多少钱", "zh")
+    ours = matcher.rank("门票多少钱", "zh")[0]
+    theirs = matcher.rank("动物园门票多少钱", "zh")[0]
+    assert ours.intent == theirs.intent and theirs.confidence < ours.confidence

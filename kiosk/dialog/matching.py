@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
+from kiosk.dialog.novelty import Novelty
 from kiosk.dialog.text import en_stem, normalize, strip_fillers
 from kiosk.pack.model import Flow, VenuePack
 
@@ -134,6 +135,7 @@ class LexicalMatcher:
                 self.postings[f].append((idx, w))
         self._case_keywords = self._build_case_keywords(pack.flows)
         self.profile_postings = self._build_profiles(pack, raw)
+        self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
 
     def _build_profiles(self, pack: VenuePack, raw: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, float]]]:
         """Every feature an intent's questions use (weight 1) or its answer uses (weight ANSWER_WEIGHT)."""
@@ -211,11 +213,12 @@ class LexicalMatcher:
                 if "." in intent and intent.split(".")[0] == ctx_topic and sim > sims.get(intent, 0.0):
                     sims[intent] = sim
         scored = []
+        novel = self.novelty.factor(text, lang)  # words the pack never uses: likely about something else
         for intent, s in sims.items():
             if "." in intent:  # a follow-up leans on the previous topic
                 factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
                 s = min(1.0, s * factor)
-            scored.append((intent, s))
+            scored.append((intent, s * novel))
         scored.sort(key=lambda p: -p[1])
         return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
 

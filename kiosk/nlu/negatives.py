@@ -42,3 +42,62 @@ GENERIC = {
         "감기약 뭐 먹어요", "환율 얼마예요", "음악 틀어 주세요", "로봇이에요", "인생의 의미가 뭐예요",
     ],
 }
+
+# Near-domain questions: the shape of a venue question about somewhere or something else
+# ("<another place> opening hours", "how do I get <a document this venue does not issue>").
+# Generic questions alone teach the model that any ticket or opening-hours question is ours.
+# Written for this project; a test keeps every entity here out of the dev sets.
+OTHER_PLACES = {
+    "zh": ["动物园", "植物园", "科技馆", "海洋馆", "游乐场", "天文馆", "体育中心", "电影院", "大剧院", "人民公园",
+           "欢乐谷", "迪士尼", "兵马俑", "长城", "西湖", "黄山", "水族馆", "商场", "超市", "邮局",
+           "幼儿园", "青少年宫", "美术学院", "音乐厅"],
+    "en": ["the zoo", "the botanical garden", "the science center", "the aquarium", "the theme park",
+           "the planetarium", "the stadium", "the cinema", "the opera house", "the city park", "disneyland",
+           "the great wall", "the shopping mall", "the supermarket", "the post office",
+           "the british museum", "the concert hall", "the ski resort", "the water park"],
+    "ko": ["동물원", "식물원", "과학관", "수족관", "놀이공원", "영화관", "백화점", "우체국", "야구장"],
+}
+OTHER_DOCUMENTS = {
+    "zh": ["出生证明", "准生证", "健康证", "教师资格证", "毕业证", "学历认证", "无犯罪记录证明", "导游证",
+           "律师执照", "烟草专卖许可证", "持枪证", "献血证", "公交卡", "手机卡", "游泳卡", "钓鱼证", "船员证",
+           "厨师证"],
+    "en": ["birth certificate", "health certificate", "teaching licence", "diploma", "criminal record check",
+           "tour guide licence", "gun licence", "bus pass", "sim card", "building permit", "hunting permit",
+           "boat licence", "tv licence", "gym membership", "dog tag"],
+    "ko": ["출생증명서", "건강진단서", "교통카드", "졸업증명서", "사냥 면허"],
+}
+PLACE_FRAMES = {
+    "zh": ["{}几点开门", "{}几点关门", "{}门票多少钱", "{}怎么走", "去{}怎么走", "{}在哪里", "{}今天开吗",
+           "{}要预约吗", "{}周一开放吗", "{}能停车吗", "{}有什么好玩的", "{}的电话是多少", "坐地铁去{}",
+           "{}学生票多少钱", "{}可以带狗吗"],
+    "en": ["what time does {} open", "when does {} close", "how much is a ticket for {}", "how do i get to {}",
+           "where is {}", "is {} open today", "do i need to book for {}", "is {} open on mondays",
+           "what's the phone number of {}", "can i park at {}", "is {} free for students"],
+    "ko": ["{} 몇 시에 열어요", "{} 입장료 얼마예요", "{} 어떻게 가요", "{} 어디에 있어요", "{} 오늘 문 열어요"],
+}
+DOCUMENT_FRAMES = {  # issuing and renewing only: "I lost my bus pass" is a lost-and-found question
+    "zh": ["{}怎么办", "{}怎么办理", "{}在哪办", "{}过期了怎么换", "办{}要带什么材料", "{}多久能拿到",
+           "办{}要多少钱", "{}能在这办吗", "{}在哪个窗口办"],
+    "en": ["how do i get a {}", "where do i renew my {}", "what do i need for a {}", "how long does a {} take",
+           "can i get a {} here", "how much is a {}"],
+    "ko": ["{} 어떻게 만들어요", "{} 어디서 발급해요", "{} 갱신은 어디서 해요"],
+}
+
+
+def near_domain(lang: str, pack_text: str) -> list[str]:
+    """Questions shaped like the pack's about places and documents the pack never mentions."""
+    out = []
+    for entities, frames in ((OTHER_PLACES, PLACE_FRAMES), (OTHER_DOCUMENTS, DOCUMENT_FRAMES)):
+        for entity in entities.get(lang, []):
+            if _mentions(pack_text, entity, lang):
+                continue
+            out += [frame.format(entity) for frame in frames.get(lang, [])]
+    return out
+
+
+def _mentions(pack_text: str, entity: str, lang: str) -> bool:
+    """Whether the pack's text names ``entity`` (its head word for English: "the zoo" -> "zoo")."""
+    if lang == "en":
+        words = [w for w in entity.lower().split() if w not in ("the", "a", "an")]
+        return any(f" {w} " in pack_text or f" {w}s " in pack_text for w in words[-1:])
+    return entity.lower() in pack_text

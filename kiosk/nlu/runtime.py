@@ -126,7 +126,11 @@ class CombinedMatcher:
         lexical = {c.intent: c.score for c in self.lexical.rank(text, lang, context, top=len(self.intents) + 1)}
         model = self.model_scores(text, lang, context)
         w = self.model_weight
-        scored = [(i, w * model.get(i, 0.0) + (1 - w) * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
+        # lexical likeness counts for less when the model reads the question as about something else
+        trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
+        novel = self.lexical.novelty.factor(text, lang)  # the lexical scores have it already
+        scored = [(i, w * novel * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
+                  for i in set(model) | set(lexical)]
         scored.sort(key=lambda p: -p[1])
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
 

@@ -10,6 +10,7 @@ import logging
 import math
 import os
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -25,12 +26,13 @@ from kiosk.nlu.artifacts import FORMAT, WEIGHTS, file_sha256, install_folder, wr
 from kiosk.nlu.augment import Augmenter
 from kiosk.nlu.examples import NONE_INTENT, Example, pack_examples, pack_intents
 from kiosk.nlu.model import IntentModel, pad_batch, small_config
-from kiosk.nlu.negatives import GENERIC
+from kiosk.nlu.negatives import GENERIC, near_domain
 from kiosk.nlu.tokenizer import Tokenizer
 from kiosk.pack.model import VenuePack
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
+NEAR_DOMAIN_PER_LANG = 150  # beside ~50 generic questions a language: "I don't know" stays one class of many
 
 
 @dataclass
@@ -86,7 +88,8 @@ def _noop(fraction: float, message: str) -> None:  # noqa: ARG001
 
 
 def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
-    """Generic out-of-venue questions in the pack's languages, minus any the pack itself answers."""
+    """Out-of-venue questions in the pack's languages: generic ones, minus any the pack itself
+    answers, and near-domain ones about places and documents the pack never mentions."""
     from kiosk.dialog.matching import LexicalMatcher
 
     lexical = lexical or LexicalMatcher(pack)
@@ -96,7 +99,16 @@ def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
             ranked = lexical.rank(q, lang, None, top=1)
             if not ranked or ranked[0].score < 0.4:
                 out.append(Example(NONE_INTENT, lang, q))
+        near = near_domain(lang, pack_text(pack, lang))
+        random.Random(f"{pack.id}/{lang}").shuffle(near)  # a spread of entities and frames, reproducibly
+        own = sum(1 for _, code, _ in pack.examples() if code == lang)
+        out += [Example(NONE_INTENT, lang, q) for q in near[:min(NEAR_DOMAIN_PER_LANG, own // 4)]]
     return out
+
+
+def pack_text(pack: VenuePack, lang: str) -> str:
+    """All of the pack's wording in one language, lower case, words spaced (for "does it say X")."""
+    return " " + " ".join(" ".join(re.findall(r"[\w']+", t.lower())) for t in pack.wording(lang)) + " "
 
 
 def build_training_set(pack: VenuePack, examples: list[Example], settings: TrainSettings,

@@ -169,5 +169,19 @@ class VenuePack:
             words.update(w.lower() for w in re.findall(r"[\w']+", text) if w)
         return words
 
+    def wording(self, lang: str) -> list[str]:
+        """Every text of the pack in one language: questions, titles, answers, places, lexicon."""
+        texts = [text for _, code, text in self.examples() if code == lang]
+        for t in self.topics:
+            texts += [t.answer.get(lang, "")] + [f.answer.get(lang, "") for f in t.followups]
+        for fl in self.flows:
+            texts += [fl.ask.get(lang, "")] + [c.answer.get(lang, "") for c in fl.cases]
+            texts += [k for c in fl.cases for k in c.keywords.get(lang, [])]
+        for p in self.places.values():
+            texts += [p.name.get(lang, "")] + p.aliases.get(lang, [])
+        texts += [w for group in self.synonym_groups.get(lang, []) for w in group]
+        texts += [self.venue.name.get(lang, ""), self.venue.address.get(lang, "")]
+        return [t for t in texts if t]
+
     def group_items(self, group_id: str) -> list[Topic | Flow]:
         return [t for t in self.topics if t.group == group_id] + [f for f in self.flows if f.group == group_id]
