@@ -115,6 +115,8 @@ class LexicalMatcher:
     ANSWER_WEIGHT = 0.5
     PROFILE_SHARE = 0.3
     MARGIN_WEIGHT = 1.0
+    PARENT_NAMED = 0.25  # a topic's own similarity from which its follow-ups count out of context
+    POINTING_BACK_OTHERS = 0.4
 
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
@@ -214,13 +216,32 @@ class LexicalMatcher:
                     sims[intent] = sim
         scored = []
         novel = self.novelty.factor(text, lang)  # words the pack never uses: likely about something else
+        context_weights = self.context_weights(sims, text, lang, ctx_topic)
         for intent, s in sims.items():
             if "." in intent:  # a follow-up leans on the previous topic
                 factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
                 s = min(1.0, s * factor)
-            scored.append((intent, s * novel))
+            scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
         scored.sort(key=lambda p: -p[1])
         return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
+
+    def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:
+        """Weights from the conversation so far, beside the follow-up factors.
+
+        A follow-up of a topic not in context needs that topic named ("铜鼎有多高"), else it
+        fades ("是哪一年的" after the lotus bowl is not the old town model's year); a question
+        that points back ("where can I find it") fades every topic but the one in context.
+        """
+        weights: dict[str, float] = {}
+        for intent in sims:
+            base = intent.split(".")[0]
+            if "." in intent and base != ctx_topic:
+                weights[intent] = min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
+        if ctx_topic and points_back(text, lang):
+            for intent in sims:
+                if intent.split(".")[0] != ctx_topic:
+                    weights[intent] = weights.get(intent, 1.0) * self.POINTING_BACK_OTHERS
+        return weights
 
     def _confidence(self, intent: str, score: float, scored: list[tuple[str, float]]) -> float:
         """Calibrated confidence: the score, raised or lowered by its lead over the best other topic."""
@@ -253,6 +274,21 @@ class LexicalMatcher:
             if hit:
                 return case_id
         return None
+
+
+# Words that point back to the thing just talked about ("it", "它", "그거").
+POINTERS = {"en": {"it", "its", "it's", "they", "them", "this one", "that one"}, "zh": {"它", "这件", "那件"},
+            "ko": {"그거", "그것", "거기", "그건"}}
+
+
+def points_back(text: str, lang: str) -> bool:
+    words = normalize(text, lang)
+    pointers = POINTERS.get(lang, set())
+    if lang == "zh":
+        return any(p in words for p in pointers)
+    padded = f" {words} "
+    return any(f" {p} " in padded for p in pointers) or any(w.startswith(p) for w in words.split() for p in pointers
+                                                             if lang == "ko")
 
 
 def _stem_words(text: str) -> str:

@@ -128,8 +128,11 @@ class CombinedMatcher:
         w = self.model_weight
         # lexical likeness counts for less when the model reads the question as about something else
         trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
-        novel = self.lexical.novelty.factor(text, lang)  # the lexical scores have it already
-        scored = [(i, w * novel * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
+        # the lexical scores have these already: unknown words, and what the conversation points to
+        novel = self.lexical.novelty.factor(text, lang)
+        ctx_topic = context.split(".")[0] if context else None
+        weights = self.lexical.context_weights(self.lexical.similarities(text, lang), text, lang, ctx_topic)
+        scored = [(i, w * novel * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
         scored.sort(key=lambda p: -p[1])
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
