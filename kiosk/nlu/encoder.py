@@ -24,16 +24,17 @@ def resolve_encoder(name: str, base: Path | None = None) -> Path:
     candidates = [Path(name).expanduser()]
     if not candidates[0].is_absolute():
         candidates = [(base or Path.cwd()) / name, paths.app_root() / name]
-    for c in candidates:
-        if (c / "config.json").is_file():
-            return c.resolve()
     module = name.replace("-", "_")
     spec = importlib.util.find_spec(module) if module.isidentifier() else None
     if spec is not None and spec.submodule_search_locations:
-        pkg = Path(next(iter(spec.submodule_search_locations)))
-        for cfg in sorted(pkg.rglob("config.json")):
-            if (cfg.parent / "model.safetensors").is_file() or any(cfg.parent.glob("*.bin")):
-                return cfg.parent.resolve()
+        candidates.append(Path(next(iter(spec.submodule_search_locations))))
+    for c in candidates:  # the folder itself, or a model folder inside it (a package's "model/")
+        if (c / "config.json").is_file():
+            return c.resolve()
+        if c.is_dir():
+            for cfg in sorted(c.rglob("config.json")):
+                if (cfg.parent / "model.safetensors").is_file() or any(cfg.parent.glob("*.bin")):
+                    return cfg.parent.resolve()
     raise EncoderError(f"encoder {name!r}: no model folder (config.json + weights) found as a path or installed package")
 
 
