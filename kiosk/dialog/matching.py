@@ -286,9 +286,9 @@ def points_back(text: str, lang: str) -> bool:
     pointers = POINTERS.get(lang, set())
     if lang == "zh":
         return any(p in words for p in pointers)
-    padded = f" {words} "
-    return any(f" {p} " in padded for p in pointers) or any(w.startswith(p) for w in words.split() for p in pointers
-                                                             if lang == "ko")
+    if lang == "ko":  # with a particle attached: 그건, 거기에
+        return any(w.startswith(p) for w in words.split() for p in pointers)
+    return any(f" {p} " in f" {words} " for p in pointers)
 
 
 def _stem_words(text: str) -> str:

@@ -66,5 +66,5 @@ def _known(texts: list[str], lang: str) -> set[str]:
     text = normalize(" ".join(texts), lang)
     if lang == "en":
         words = re.findall(r"[a-z][a-z']*", text)
-        return {w for w in words} | {_en_key(w) for w in words}
+        return set(words) | {_en_key(w) for w in words}
     return {c for c in text if not c.isspace()}
