@@ -115,3 +115,17 @@ def test_novelty_finds_words_the_pack_never_uses() -> None:
     ours = matcher.rank("门票多少钱", "zh")[0]
     theirs = matcher.rank("动物园门票多少钱", "zh")[0]
     assert ours.intent == theirs.intent and theirs.confidence < ours.confidence
+
+
+def test_context_weights_fade_foreign_followups_and_follow_pointers() -> None:
+    from kiosk.dialog.matching import LexicalMatcher, points_back
+
+    matcher = LexicalMatcher(load_pack(MINI_PACK))
+    assert points_back("where can I find it?", "en") and points_back("它在哪", "zh") and points_back("그건 어디 있어요", "ko")
+    assert not points_back("where is the restroom", "en")
+    sims = matcher.similarities("星期六开吗", "zh")
+    alone = matcher.context_weights(sims, "星期六开吗", "zh", None)
+    assert alone.get("opening-hours.saturday", 1.0) < 1.0  # its topic is neither in context nor named
+    sims = {"restroom": 0.5, "ticket-price": 0.4}
+    pointing = matcher.context_weights(sims, "where is it", "en", "ticket-price")
+    assert pointing["restroom"] < 1.0 and "ticket-price" not in pointing
