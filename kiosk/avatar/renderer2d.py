@@ -134,6 +134,10 @@ class Renderer2D:
         if self._background is None or self._background.size() != size:
             self._background = self._paint_background(size)
 
+    def release_sources(self) -> None:
+        """Free the parsed SVG files (the rasterised parts stay); they are parsed again if needed."""
+        self._svgs.clear()
+
     def _svg(self, path: Path) -> QSvgRenderer:
         if path not in self._svgs:
             r = QSvgRenderer(str(path))

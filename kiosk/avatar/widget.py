@@ -1,13 +1,15 @@
 """The avatar on screen: a QWidget that animates at the display refresh rate.
 
 Drivers run every frame on the GUI thread (they are cheap and never wait); rasterising parts for a
-new size takes 10–25 ms, also on the GUI thread, once per size. Pipeline events reach the
-widget through :meth:`AvatarWidget.connect_bus`, which hops to the GUI thread with a signal.
+new size (10–35 ms) runs on a worker thread while the parts of the old size are drawn scaled.
+Pipeline events reach the widget through :meth:`AvatarWidget.connect_bus`, which hops to the GUI
+thread with a signal.
 """
 from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -25,6 +27,17 @@ from kiosk.avatar.rig import Rig, RigHolder
 from kiosk.pipeline.events import ErrorCode, EventBus, PipelineEvent, error_event
 
 log = logging.getLogger(__name__)
+_RASTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avatar-raster")
+
+
+def _rasterised(rig: Rig, size: QSize) -> Renderer2D:
+    """A renderer with every part rasterised for ``size`` (worker thread)."""
+    renderer = Renderer2D(rig)
+    try:
+        renderer.prepare(size)
+    finally:
+        renderer.release_sources()  # Qt SVG objects are freed on the thread that made them
+    return renderer
 
 
 class _Bridge(QObject):
@@ -58,7 +71,7 @@ class AvatarWidget(QWidget):
         self._holder = RigHolder()
         self._renderer: Renderer2D | None = None
         self._fixed: AvatarParams | None = None
-        self._pending: QSize | None = None
+        self._pending: tuple[QSize, Future] | None = None  # the rasterisation under way
         self._bus = bus
         self._bridge = _Bridge()
         self._bridge.event.connect(self.on_event, Qt.ConnectionType.QueuedConnection)
@@ -67,6 +80,9 @@ class AvatarWidget(QWidget):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.tick)
+        self._collect_timer = QTimer(self)  # looks for the worker's parts; owned, so it dies with us
+        self._collect_timer.setInterval(5)
+        self._collect_timer.timeout.connect(self._collect)
         problems = self.load_avatar(avatar_dir or paths.default_avatar())
         if problems:
             log.error("avatar not loaded:\n%s", "\n".join(problems))
@@ -86,31 +102,51 @@ class AvatarWidget(QWidget):
             return problems
         rig = self._holder.rig
         assert rig is not None
-        self._renderer = Renderer2D(rig)
+        if self._renderer is None:  # the background shows until the parts are ready
+            self._renderer = Renderer2D(rig)
+        if self._pending is not None:  # parts of the previous avatar are not wanted any more
+            self._pending[1].cancel()
+            self._pending = None
         self._request_prepare(self.size() if self.width() > 0 else QSize(540, 960))
         self.avatarChanged.emit(str(folder))
         self.update()
         return []
 
     def _request_prepare(self, size: QSize) -> None:
-        """Rasterise parts for ``size`` and swap renderers.
+        """Rasterise parts for ``size`` on a worker thread; :meth:`_collect` swaps renderers.
 
-        This runs on the GUI thread: it takes 10–25 ms per size change (measured at 540×960 and
-        1080×1920), and rasterising Qt SVG parts on a worker thread crashed when the widget went
-        away while the worker's result was still queued.
+        Rasterising takes 10–35 ms per size, a skipped frame or two on the GUI thread. No signal
+        crosses threads: the worker only fills a Future, which this widget's own timer polls, so
+        a widget deleted meanwhile is never called back.
         """
         rig = self._holder.rig
-        if rig is None or size.isEmpty() or self._pending == size:
+        if rig is None or size.isEmpty():
             return
-        self._pending = QSize(size)
+        if self._pending is not None:
+            if self._pending[0] == size:
+                return
+            self._pending[1].cancel()  # superseded; a started one finishes and is ignored
+        self._pending = (QSize(size), _RASTER.submit(_rasterised, rig, QSize(size)))
+        self._collect_timer.start()
+
+    def _collect(self) -> None:
+        """Adopt the worker's renderer once it is ready (GUI thread)."""
+        if self._pending is None:
+            self._collect_timer.stop()
+            return
+        size, future = self._pending
+        if not future.done():
+            return
+        self._pending = None
+        self._collect_timer.stop()
         try:
-            renderer = Renderer2D(rig)
-            renderer.prepare(size)
+            renderer = future.result()
         except Exception:  # noqa: BLE001 - a bad part must not take the kiosk down
             log.exception("avatar rasterisation failed")
-            self._pending = None
             return
         self._adopt_renderer(renderer, size)
+        if self._renderer is not None and not self._renderer.is_prepared(self.size()):
+            self._request_prepare(self.size())  # resized again while the worker ran
 
     def _adopt_renderer(self, renderer: Renderer2D, size: QSize) -> None:
         current = self._renderer
@@ -118,9 +154,7 @@ class AvatarWidget(QWidget):
         if renderer.rig is self._holder.rig and (
             fits or current is None or current.rig is not renderer.rig or not current.is_prepared(self.size())
         ):
-            self._renderer = renderer  # a late worker for an old size never replaces a fitting one
-        if self._pending == size:
-            self._pending = None
+            self._renderer = renderer  # parts for an old size never replace fitting ones
         self.update()
 
     def wait_ready(self, timeout_s: float = 10.0) -> bool:
@@ -128,18 +162,21 @@ class AvatarWidget(QWidget):
         from PySide6.QtCore import QCoreApplication
 
         deadline = time.monotonic() + timeout_s
-        r = self._renderer
-        if r is not None and not r.is_prepared(self.size()):
-            self._request_prepare(self.size())
         while time.monotonic() < deadline:
-            r = self._renderer
-            if r is not None and r.is_prepared(self.size()):
+            if self.ready():
                 return True
+            r = self._renderer
             if r is not None and self._pending is None:
                 self._request_prepare(self.size())
             QCoreApplication.processEvents()
+            self._collect()
             time.sleep(0.005)
-        return False
+        return self.ready()
+
+    def ready(self) -> bool:
+        """The current avatar's parts are rasterised for the widget's size."""
+        r = self._renderer
+        return r is not None and r.rig is self._holder.rig and r.is_prepared(self.size())
 
     # --- driving --------------------------------------------------------------------------------
     def start(self) -> None:
