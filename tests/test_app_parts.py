@@ -66,6 +66,32 @@ def test_qr_code_decodes_to_the_answer_text(qtbot):
     assert decoded == text
 
 
+def test_qr_codes_of_repeated_answers_are_encoded_once(qtbot):
+    from kiosk.app.qr import cached_matrix, qr_image
+
+    text = "Restrooms: 1F next to Hall 2, and on every floor by the lifts."
+    first = qr_image(text, 200)
+    hits = cached_matrix.cache_info().hits
+    assert qr_image(text, 200) == first
+    assert cached_matrix.cache_info().hits == hits + 1
+
+
+def test_warm_up_runs_one_step_per_tick_and_only_while_idle(qtbot):
+    from kiosk.app.warmup import WarmUp
+
+    ran: list[int] = []
+    idle = {"now": False}
+    warm = WarmUp(iter([lambda: ran.append(1), lambda: ran.append(2)]), lambda: idle["now"])
+    warm._step()
+    assert ran == [] and not warm.done  # a visitor is here: nothing runs
+    idle["now"] = True
+    warm._step()
+    assert ran == [1] and not warm.done
+    warm._step()
+    warm._step()
+    assert ran == [1, 2] and warm.done
+
+
 def test_pin_hash_and_corner_gesture():
     value = hash_pin("4821", "abcd")
     assert value.startswith("sha256:abcd:") and len(value.split(":")[2]) == 64

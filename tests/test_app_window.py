@@ -89,6 +89,41 @@ def test_typed_question_shows_answer_and_route_on_map(qtbot, kiosk):
     assert any(image.pixel(x, y) == route_color for x in range(0, image.width(), 3) for y in range(0, image.height(), 3))
 
 
+def test_avatar_keeps_its_size_whatever_the_length_of_the_subtitle(qtbot, kiosk):
+    """Every new avatar size re-rasterises its parts: long subtitles get smaller type instead."""
+    w = kiosk.window
+    qtbot.waitUntil(lambda: w.caption.isVisible() and w.avatar.height() > 0)
+    w.layout().activate()
+    size = w.avatar.size()
+    subtitle = find(w, QLabel, "subtitle")
+    texts = ["票价十元。", "门票成人十元，儿童、老人和学生凭证免费；团体请提前一天在公众号预约。" * 3,
+             "Tickets are 10 yuan for adults; children, seniors and students with a card are free. " * 3]
+    for n, text in enumerate(texts):
+        with qtbot.waitSignal(w.replied, timeout=5000):
+            kiosk.bus.emit(EventType.INTENT_END, 900 + n, reply={
+                "reply": text, "intent": "ticket-price", "state": "answered", "lang": "zh", "places": [],
+                "options": [], "title": None, "mode": "touch"})
+        w.layout().activate()
+        assert subtitle.text() == text
+        assert w.avatar.size() == size
+        assert subtitle.heightForWidth(subtitle.width()) <= subtitle.height()  # every line shows
+    assert subtitle.font().pixelSize() < w.theme.font(34).pixelSize()
+
+
+def test_answer_card_is_rehearsed_off_screen_while_nobody_is_there(qtbot, kiosk):
+    w = kiosk.window
+    replies = []
+    w.replied.connect(replies.append)
+    qtbot.waitUntil(lambda: w.warm_up.done, timeout=5000)
+    assert w.pages.currentWidget() is w.menu and not replies and not kiosk.conversation.active
+    assert w.answer.map.destinations == []
+    button = find(w, QPushButton, "suggest-ticket-price")
+    with qtbot.waitSignal(w.replied, timeout=5000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert w.pages.currentWidget() is w.answer
+    assert find(w, QLabel, "answer-title").text() == kiosk.holder.pack.title_of("ticket-price", "zh")
+
+
 def test_idle_timeout_wipes_the_session(qtbot, mini_pack_dir):
     kiosk = make_kiosk(mini_pack_dir, idle_s=1.0)
     try:

@@ -68,3 +68,45 @@ def test_none_guard_survives_many_void_qt_calls() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-500:]
     assert run.stdout.strip() == "True"
+
+
+def test_a_new_size_is_rasterised_off_the_gui_thread_while_the_old_parts_are_drawn(qtbot) -> None:
+    import numpy as np
+
+    widget = AvatarWidget(paths.default_avatar(), seed=2)
+    qtbot.addWidget(widget)
+    widget.resize(270, 480)
+    widget.show()
+    assert widget.wait_ready()
+    widget.resize(300, 540)  # the resize event arrives now; the new parts only through the event loop
+    assert not widget.ready()
+    frame = widget.grab_frame().convertToFormat(widget.grab_frame().Format.Format_RGB888)
+    arr = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), frame.bytesPerLine())
+    assert arr[:, : frame.width() * 3].std() > 20  # the avatar, drawn from the parts of the old size
+    qtbot.waitUntil(widget.ready, timeout=10000)
+
+
+def test_widget_deleted_while_its_parts_are_rasterised_does_not_crash() -> None:
+    code = (
+        "import os, time\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import kiosk\n"
+        "from PySide6.QtCore import QEvent\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from kiosk import paths\n"
+        "from kiosk.avatar.widget import AvatarWidget, _RASTER\n"
+        "app = QApplication([])\n"
+        "for i in range(6):\n"
+        "    w = AvatarWidget(paths.default_avatar())\n"
+        "    w.resize(200 + 40 * i, 400)\n"
+        "    w.show()\n"
+        "    w.deleteLater()\n"
+        "    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)\n"
+        "_RASTER.submit(lambda: None).result(60)  # every rasterisation asked for has finished\n"
+        "for _ in range(20):\n"
+        "    app.processEvents()\n"
+        "print('alive')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-800:]
+    assert run.stdout.strip().endswith("alive")

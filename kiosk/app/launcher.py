@@ -5,6 +5,7 @@ event loop (tests, screenshots and the benchmark drive it); :func:`run` is ``kio
 """
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -19,6 +20,10 @@ from kiosk.config import SiteConfig
 from kiosk.pipeline.events import EventBus, EventType
 
 log = logging.getLogger(__name__)
+# Worker threads running Python (dialog, QR codes, speech) keep the interpreter lock for 5 ms
+# slices by default, and the GUI thread may wait for it after every Qt call that released it:
+# showing one reply took 8-16 ms instead of 1-4 ms while a turn ran. Shorter slices bound the wait.
+GIL_SWITCH_S = 0.001
 
 
 @dataclass
@@ -57,6 +62,12 @@ class Kiosk:
     timings: dict[str, float] = field(default_factory=dict)
     model_loaded: threading.Event = field(default_factory=threading.Event)  # the intent model tried
     _timers: list = field(default_factory=list)
+    _switch_interval: float = 0.005  # the interpreter's, restored on close
+
+    def __post_init__(self) -> None:
+        """Short interpreter-lock slices while this kiosk runs (see :data:`GIL_SWITCH_S`)."""
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(GIL_SWITCH_S)
 
     def reload_pack(self) -> bool:
         """Reload the venue pack; a broken pack is reported and the working one stays."""
@@ -72,7 +83,12 @@ class Kiosk:
         self.conversation.replace_engine(engine).result(10)
         self.status.set("pack", OK, f"{engine.pack.id} v{engine.pack.venue.version}")
         self.status.set("intent", OK, st.message)
+        if gc.get_freeze_count():  # free the old pack's cycles now (staff are waiting anyway), freeze the new
+            gc.unfreeze()
+            gc.collect()
+            freeze_start_up_objects()
         self.window.apply_pack()
+        self.window.start_warm_up()
         self.window.open_admin(self._info())
         return True
 
@@ -98,6 +114,8 @@ class Kiosk:
         return f"{pack.id} v{pack.venue.version} · {pack.root.name} · {len(pack.topics)} topics"
 
     def close(self) -> None:
+        sys.setswitchinterval(self._switch_interval)
+        gc.unfreeze()
         for timer in self._timers:
             timer.stop()
         if self.vision is not None:
@@ -183,6 +201,7 @@ def build_kiosk(options: KioskOptions) -> Kiosk:
     window.exit_requested.connect(app.quit)
     window.admin.set_avatars(kiosk.avatar_folder)
     window.admin.volume.setValue(int(cfg.speech.tts_volume * 100))
+    window.start_warm_up()  # after the attract screen is up, a few ms per step
     _start_voice(kiosk)
     if options.use_model:
         _load_intent_model(kiosk)
@@ -237,7 +256,7 @@ def _load_intent_model(kiosk: Kiosk) -> None:
 
     engine = kiosk.conversation.engine
 
-    def work() -> None:
+    def load() -> None:
         voice = kiosk.voice
         deadline = time.monotonic() + 20.0  # speech first: both compete for the interpreter
         while voice is not None and time.monotonic() < deadline and not (
@@ -248,15 +267,27 @@ def _load_intent_model(kiosk: Kiosk) -> None:
         except Exception as exc:  # noqa: BLE001 - the lexical matcher keeps answering
             kiosk.status.set("intent", FAILED, f"lexical matcher (intent model failed: {exc})")
             return
-        finally:
-            kiosk.model_loaded.set()
         if matcher is not None and kiosk.conversation.engine is engine:
             _leave_a_core_for_the_screen()
             engine.matcher = matcher
         kiosk.status.set("intent", OK, st.message)
         kiosk.bus.emit(EventType.STATUS, component="intent", state=OK, detail=st.message)
 
+    def work() -> None:
+        try:
+            load()
+        finally:
+            freeze_start_up_objects()
+            kiosk.model_loaded.set()
+
     threading.Thread(target=work, name="kiosk-intent-model", daemon=True).start()
+
+
+def freeze_start_up_objects() -> None:
+    """Keep what start-up made (pack, models, Qt wrappers: about 450k objects) out of the cyclic
+    garbage collector's full passes. A full pass over them holds the interpreter lock, and so
+    the screen, for about 260 ms, at a moment set by allocations: in the middle of a turn."""
+    gc.freeze()
 
 
 def _leave_a_core_for_the_screen() -> None:

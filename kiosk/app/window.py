@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (QApplication, QBoxLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -26,11 +26,14 @@ from kiosk.app.screens import AnswerPage, MenuPage
 from kiosk.app.status import FAILED, OK, StatusBoard
 from kiosk.app.texts import ui
 from kiosk.app.theme import Theme
+from kiosk.app.warmup import WarmUp, answer_card_steps
 from kiosk.pipeline.events import EventType, PipelineEvent
 
 log = logging.getLogger(__name__)
 
 MENU, ANSWER, PIN, ADMIN = range(4)
+CAPTION_PX = 164  # the heard line and three subtitle lines at 29 px, before the theme's scaling
+SUBTITLE_SIZES = (34, 29, 25, 22, 19)  # pixel sizes tried for the subtitle, largest first
 ACTIVITY = {EventType.STT_START, EventType.STT_PARTIAL, EventType.STT_END, EventType.INTENT_START,
             EventType.INTENT_END, EventType.PLAYBACK_END, EventType.BARGE_IN}
 
@@ -46,6 +49,22 @@ class _TouchWatcher(QObject):
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
             self.on_touch()
         return False
+
+
+class _Caption(QWidget):
+    """The box under the avatar holding the heard line and the subtitle; says when resized."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
+def _wrapped_height(font: QFont, text: str, width: int) -> int:
+    """Height of ``text`` word-wrapped to ``width`` pixels, as a word-wrapped QLabel lays it out."""
+    flags = int(Qt.AlignmentFlag.AlignCenter.value) | int(Qt.TextFlag.TextWordWrap.value)
+    return QFontMetrics(font).boundingRect(QRect(0, 0, max(1, width), 1 << 20), flags, text).height()
 
 
 class KioskWindow(QWidget):
@@ -74,6 +93,7 @@ class KioskWindow(QWidget):
         self.on_lang_change: Callable[[str], None] | None = None
         self.on_elderly_change: Callable[[bool], None] | None = None
         self.last_reply: dict[str, Any] | None = None
+        self.warm_up: WarmUp | None = None
         self._attract_index = 0
         self._corner = CornerTaps()
         self._build()
@@ -129,17 +149,24 @@ class KioskWindow(QWidget):
         self.avatar = AvatarView(self.theme, clock=lambda: self.voice_clock())
         self.avatar.setObjectName("avatar")
         self.stage.addWidget(self.avatar, 1)
+        self.caption = _Caption()  # what was heard and the subtitle, in a box of fixed height
+        self.caption.setObjectName("caption")
+        self.caption.resized.connect(self._fit_subtitle)
+        caption = QVBoxLayout(self.caption)
+        caption.setContentsMargins(0, 0, 0, 0)
+        caption.setSpacing(0)
         self.heard = QLabel()
         self.heard.setObjectName("heard")
         self.heard.setProperty("role", "muted")
         self.heard.setWordWrap(True)
         self.heard.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stage.addWidget(self.heard)
+        caption.addWidget(self.heard)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("subtitle")
         self.subtitle.setWordWrap(True)
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stage.addWidget(self.subtitle)
+        caption.addWidget(self.subtitle, 1)
+        self.stage.addWidget(self.caption)
         self.main.addLayout(self.stage, 5)
         self.content = QVBoxLayout()
         self.pages = QStackedWidget()
@@ -300,9 +327,29 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
 
     def _fit_subtitle(self) -> None:
-        text = self.subtitle.text()
-        size = 34 if len(text) < 50 else 29 if len(text) < 100 else 25
-        self.subtitle.setFont(self.theme.font(size, bold=len(text) < 50))
+        """The largest subtitle font (short text larger and bold) whose wrapped lines fit the caption.
+
+        The caption keeps one height whatever the text, so the avatar above it keeps its size: a
+        new avatar size re-rasterises every part. Only text too long even at the smallest size
+        makes the caption taller.
+        """
+        text, t = self.subtitle.text(), self.theme
+        room = t.px(CAPTION_PX)
+        sizes = SUBTITLE_SIZES[0 if len(text) < 50 else 1 if len(text) < 100 else 2:]
+        bold = len(text) < 50
+        if not self.caption.isVisible():  # not laid out yet: fitted again when it gets its size
+            self.subtitle.setFont(t.font(sizes[0], bold=bold))
+            self.caption.setFixedHeight(room)
+            return
+        width = self.caption.width()
+        heard = _wrapped_height(self.heard.font(), self.heard.text(), width) if self.heard.text() else 0
+        for size in sizes:
+            font = t.font(size, bold=bold)
+            need = heard + _wrapped_height(font, text, width)
+            if need <= room:
+                break
+        self.subtitle.setFont(font)
+        self.caption.setFixedHeight(max(room, need))
 
     def _update_indicators(self) -> None:
         marks = []
@@ -408,10 +455,12 @@ class KioskWindow(QWidget):
     def _listening(self) -> None:
         self.avatar.set_mode(av.LISTENING)
         self.heard.setText(ui("listening", self.lang))
+        self._fit_subtitle()
 
     def _heard(self, text: str) -> None:
         if text:
             self.heard.setText(f"{ui('you_said', self.lang)}{text}")
+            self._fit_subtitle()
 
     def _on_intent_start(self, data: dict) -> None:
         self.avatar.set_mode(av.THINKING)
@@ -517,9 +566,20 @@ class KioskWindow(QWidget):
         self.allow_close = True
         self.exit_requested.emit()
 
+    def start_warm_up(self) -> WarmUp:
+        """Rehearse the answer card off screen, in small steps, while no visitor is here."""
+        if self.warm_up is not None:
+            self.warm_up.stop()
+        self.warm_up = WarmUp(answer_card_steps(self), lambda: not self.conversation.active
+                              and self.pages.currentIndex() == MENU, parent=self)
+        self.warm_up.start()
+        return self.warm_up
+
     def shutdown(self) -> None:
         """Stop timers and stop watching the application's input (before the window goes)."""
         QApplication.instance().removeEventFilter(self._watcher)
+        if self.warm_up is not None:
+            self.warm_up.stop()
         self.answer.shutdown()
         self.idle.stop()
         self._attract_timer.stop()
