@@ -98,6 +98,13 @@ def features(text: str, lang: str) -> dict[str, float]:
 
 
 @dataclass
+class LexicalScores:
+    ranked: list[tuple[str, float]]  # (intent, score), best first
+    novelty: float  # the factor for words the pack never uses, already in the scores
+    context_weights: dict[str, float]  # the conversation's weights, already in the scores
+
+
+@dataclass
 class _Example:
     intent: str
     lang: str
@@ -204,6 +211,11 @@ class LexicalMatcher:
                 for i in set(best) | set(profile)}
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
+        scored = self.scores(text, lang, context).ranked
+        return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
+
+    def scores(self, text: str, lang: str, context: str | None = None) -> "LexicalScores":
+        """Every intent's score, best first, with the factors applied (for other matchers too)."""
         sims = self.similarities(text, lang)
         for flow_id in self._case_keywords:  # "身份证丢了": a named case makes its flow likelier
             if sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM and self.match_case(flow_id, text, lang):
@@ -223,7 +235,7 @@ class LexicalMatcher:
                 s = min(1.0, s * factor)
             scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
         scored.sort(key=lambda p: -p[1])
-        return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
+        return LexicalScores(scored, novel, context_weights)
 
     def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:
         """Weights from the conversation so far, beside the follow-up factors.

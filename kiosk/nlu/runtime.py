@@ -123,16 +123,15 @@ class CombinedMatcher:
         return scores
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
-        lexical = {c.intent: c.score for c in self.lexical.rank(text, lang, context, top=len(self.intents) + 1)}
+        lex = self.lexical.scores(text, lang, context)
+        lexical = {i: round(s, 4) for i, s in lex.ranked}
         model = self.model_scores(text, lang, context)
         w = self.model_weight
         # lexical likeness counts for less when the model reads the question as about something else
         trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
-        # the lexical scores have these already: unknown words, and what the conversation points to
-        novel = self.lexical.novelty.factor(text, lang)
-        ctx_topic = context.split(".")[0] if context else None
-        weights = self.lexical.context_weights(self.lexical.similarities(text, lang), text, lang, ctx_topic)
-        scored = [(i, w * novel * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
+        # the model's scores get what the lexical ones have: unknown words, what the conversation points to
+        weights = lex.context_weights
+        scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
         scored.sort(key=lambda p: -p[1])
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
