@@ -234,7 +234,7 @@ class LexicalMatcher:
                 factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
                 s = min(1.0, s * factor)
             scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
-        scored.sort(key=lambda p: -p[1])
+        scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return LexicalScores(scored, novel, context_weights)
 
     def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:

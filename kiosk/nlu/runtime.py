@@ -133,7 +133,7 @@ class CombinedMatcher:
         weights = lex.context_weights
         scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
-        scored.sort(key=lambda p: -p[1])
+        scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
 
     def confidence(self, score: float) -> float:
