@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.dialog.engine import DialogEngine
-from kiosk.dialog.evaluate import evaluate, load_devset
+from kiosk.dialog.evaluate import devset_paths, evaluate, load_devset
 from kiosk.dialog.text import normalize
 from kiosk.pack.loader import load_pack, validate_pack
 
@@ -16,7 +16,7 @@ VENUE_NAMES = ["binjiang-museum", "binjiang-service-center"]
 
 
 def _devset(name: str):
-    return load_devset(REPO / "tests" / "devsets" / f"{name}.yaml")
+    return load_devset(*devset_paths(REPO / "tests" / "devsets", name))
 
 
 def _intent_ids(pack) -> set[str]:

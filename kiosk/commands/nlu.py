@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "(never used for training). Writes report.html and report.json.")
     add_venue_option(ev)
     ev.add_argument("--folds", type=int, default=3, metavar="K", help="cross-validation folds (0: skip; default 3)")
-    ev.add_argument("--devset", type=Path, default=None, metavar="FILE",
-                    help="dev set YAML (default: tests/devsets/<venue id>.yaml when it exists)")
+    ev.add_argument("--devset", type=Path, action="append", default=None, metavar="FILE",
+                    help="dev set YAML, repeatable (default: every batch of tests/devsets/<venue id>*.yaml)")
     ev.add_argument("--out", type=Path, default=None, metavar="DIR", help="report folder (default: eval-<venue id>)")
     ev.add_argument("--threads", type=int, default=2, help="CPU threads for training the folds (default 2)")
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -82,6 +82,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from kiosk import paths
+    from kiosk.dialog.evaluate import devset_paths
     from kiosk.nlu.eval import evaluate_venue
     from kiosk.nlu.report import write_report
     from kiosk.pack.loader import PackError, load_pack
@@ -92,19 +93,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except PackError as exc:
         print(f"kiosk: the venue pack has errors:\n{exc}", file=sys.stderr)
         return 1
-    devset = args.devset
-    if devset is None:
-        guess = paths.app_root() / "tests" / "devsets" / f"{pack.id}.yaml"
-        devset = guess if guess.is_file() else None
-    if devset is not None and not Path(devset).is_file():
-        print(f"kiosk: {devset}: no such dev set file", file=sys.stderr)
+    devsets = args.devset or devset_paths(paths.app_root() / "tests" / "devsets", pack.id)
+    missing = [str(p) for p in devsets if not Path(p).is_file()]
+    if missing:
+        print(f"kiosk: {', '.join(missing)}: no such dev set file", file=sys.stderr)
         return 1
 
     def progress(message: str) -> None:
         if not args.json:
             print(f"  {message}", file=sys.stderr, flush=True)
 
-    report = evaluate_venue(pack, config, folds=args.folds, devset_path=devset, threads=args.threads,
+    report = evaluate_venue(pack, config, folds=args.folds, devset_paths=devsets, threads=args.threads,
                             progress=progress)
     out = args.out or Path(f"eval-{pack.id}")
     html_path, json_path = write_report(report, out)

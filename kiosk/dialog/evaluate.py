@@ -2,7 +2,9 @@
 
 Dev set YAML: ``single: [{q, expect}]`` and ``dialogs: [{name, turns: [{q, expect}]}]``, where
 ``expect`` is an intent id (topic, ``topic.followup``, flow id when the kiosk must ask the case,
-``flow.case``) or null for an out-of-domain question that must not be answered.
+``flow.case``) or null for an out-of-domain question that must not be answered. A venue's dev set
+may come in batches, one file each: ``<venue>.yaml`` and ``<venue>.<batch>.yaml`` (the file's
+``batch:`` names it), so a batch written later, blind, can be scored on its own.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from kiosk.dialog.engine import ANSWERED, ASKING, HANDOFF, REPHRASE, DialogEngin
 class DevItem:
     q: str
     expect: str | None
+    batch: str = ""
 
 
 @dataclass
@@ -28,6 +31,16 @@ class DevSet:
     venue: str
     single: list[DevItem]
     dialogs: list[tuple[str, list[DevItem]]]
+
+    @property
+    def batches(self) -> list[str]:
+        items = self.single + [t for _, turns in self.dialogs for t in turns]
+        return list(dict.fromkeys(i.batch for i in items))
+
+    def only(self, batch: str) -> "DevSet":
+        """The questions and dialogs of one batch."""
+        return DevSet(self.venue, [i for i in self.single if i.batch == batch],
+                      [(n, turns) for n, turns in self.dialogs if turns and turns[0].batch == batch])
 
     @property
     def in_domain(self) -> list[DevItem]:
@@ -38,12 +51,25 @@ class DevSet:
         return [i for i in self.single if not i.expect]
 
 
-def load_devset(path: str | Path) -> DevSet:
-    data: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    single = [DevItem(str(d["q"]), d.get("expect")) for d in data.get("single", [])]
-    dialogs = [(str(d.get("name", f"dialog {i}")), [DevItem(str(t["q"]), t.get("expect")) for t in d.get("turns", [])])
-               for i, d in enumerate(data.get("dialogs", []))]
-    return DevSet(str(data.get("venue", Path(path).stem)), single, dialogs)
+def devset_paths(folder: str | Path, venue: str) -> list[Path]:
+    """A venue's dev set files in a folder: ``<venue>.yaml`` first, then its other batches by name."""
+    folder = Path(folder)
+    first = [folder / f"{venue}.yaml"] if (folder / f"{venue}.yaml").is_file() else []
+    return first + sorted(folder.glob(f"{venue}.*.yaml"))
+
+
+def load_devset(*paths: str | Path) -> DevSet:
+    """One dev set from one or more batch files of the same venue."""
+    venue, single, dialogs = "", [], []
+    for path in paths:
+        data: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        venue = venue or str(data.get("venue", Path(path).stem))
+        batch = str(data.get("batch") or Path(path).stem)
+        single += [DevItem(str(d["q"]), d.get("expect"), batch) for d in data.get("single", [])]
+        dialogs += [(str(d.get("name", f"dialog {i}")),
+                     [DevItem(str(t["q"]), t.get("expect"), batch) for t in d.get("turns", [])])
+                    for i, d in enumerate(data.get("dialogs", []))]
+    return DevSet(venue, single, dialogs)
 
 
 def is_right(reply: Reply, expect: str | None) -> bool:

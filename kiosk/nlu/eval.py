@@ -94,11 +94,12 @@ def devset_predictions(engine: DialogEngine, devset: Any) -> list[Prediction]:
     return out
 
 
-def evaluate_devset(engines: dict[str, DialogEngine], path: Path) -> dict[str, Any]:
+def evaluate_devset(engines: dict[str, DialogEngine], paths: list[Path]) -> dict[str, Any]:
     from kiosk.dialog.evaluate import evaluate, load_devset
 
-    devset = load_devset(path)
-    out: dict[str, Any] = {"file": path.name, "questions": len(devset.single), "dialogs": len(devset.dialogs)}
+    devset = load_devset(*paths)
+    out: dict[str, Any] = {"file": ", ".join(p.name for p in paths), "questions": len(devset.single),
+                           "dialogs": len(devset.dialogs)}
     for name, engine in engines.items():
         evaluate(engine, devset)  # warm-up (lazy imports, allocator)
         runtime = getattr(engine.matcher, "runtime", None)
@@ -193,7 +194,7 @@ def cross_validate(pack: VenuePack, folds: int, settings: TrainSettings, low: fl
 
 
 # -- everything -------------------------------------------------------------------------------
-def evaluate_venue(pack: VenuePack, config: Any = None, folds: int = 3, devset_path: Path | None = None,
+def evaluate_venue(pack: VenuePack, config: Any = None, folds: int = 3, devset_paths: list[Path] | None = None,
                    threads: int = 2, progress: Callable[[str], None] = print) -> dict[str, Any]:
     settings = TrainSettings(threads=threads)
     if config is not None:
@@ -210,9 +211,9 @@ def evaluate_venue(pack: VenuePack, config: Any = None, folds: int = 3, devset_p
         progress(f"installed model not usable ({exc}); training one in memory for this evaluation")
         runtime = IntentRuntime.from_trained(fit(pack, None, settings, encoder=encoder))
         report["model"] = f"trained in memory for this evaluation ({exc})"
-    if devset_path is not None:
-        progress(f"dev set {Path(devset_path).name}: lexical, model, combined")
-        report["devset"] = evaluate_devset(engines_for(pack, runtime, config), Path(devset_path))
+    if devset_paths:
+        progress(f"dev set {', '.join(Path(p).name for p in devset_paths)}: lexical, model, combined")
+        report["devset"] = evaluate_devset(engines_for(pack, runtime, config), [Path(p) for p in devset_paths])
     if folds >= 2:
         report["cross_validation"] = cross_validate(pack, folds, settings, low, encoder, progress)
     report["summary"] = summarize(report)
