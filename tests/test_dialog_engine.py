@@ -145,3 +145,21 @@ def test_language_detection_and_normalisation() -> None:
 ])
 def test_redaction(raw: str, masked: str) -> None:
     assert redact(raw) == masked
+
+
+def test_rephrase_offers_near_topics_to_touch_and_a_short_reply_picks_one(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    unsure = s.handle("ticket back")
+    assert (unsure.state, unsure.intent) == ("rephrase", None)
+    assert unsure.options and set(unsure.options) <= {"ticket-price", "ticket-refund"}
+    picked = s.handle("the second one")
+    assert (picked.state, picked.intent) == ("answered", unsure.options[1])
+    nothing_near = engine.new_session().handle("明天会下雨吗")
+    assert (nothing_near.state, nothing_near.options) == ("rephrase", [])
+
+
+def test_a_sentence_that_only_contains_an_ordinal_is_read_as_a_question(engine: DialogEngine) -> None:
+    s = engine.new_session()
+    assert s.handle("ticket back").options
+    again = s.handle("my first time here what time do you open")
+    assert (again.state, again.intent) == ("answered", "opening-hours")

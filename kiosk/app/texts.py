@@ -15,6 +15,7 @@ UI: dict[str, dict[str, str]] = {
     "qr_caption": {"zh": "扫码带走答案", "en": "Scan to take it with you", "ko": "스캔해서 가져가세요"},
     "related": {"zh": "相关问题", "en": "Related questions", "ko": "관련 질문"},
     "choose": {"zh": "请选择：", "en": "Please choose:", "ko": "선택하세요:"},
+    "maybe": {"zh": "您是不是想问：", "en": "Did you mean:", "ko": "혹시 이것을 물어보셨나요?"},
     "listening": {"zh": "正在听…", "en": "Listening…", "ko": "듣는 중…"},
     "thinking": {"zh": "正在想…", "en": "Thinking…", "ko": "생각 중…"},
     "mic": {"zh": "麦克风", "en": "Mic", "ko": "마이크"},

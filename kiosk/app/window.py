@@ -493,7 +493,7 @@ class KioskWindow(QWidget):
         options = list(reply.get("options") or [])
         if options:
             choices = [(o, pack.title_of(o, lang).split(" · ")[-1]) for o in options]
-            choices_title = ui("choose", lang)
+            choices_title = ui("maybe" if reply.get("state") == "rephrase" else "choose", lang)
         else:
             base = intent.split(".")[0]
             item = pack.topic(base) or pack.flow(base)
@@ -502,7 +502,7 @@ class KioskWindow(QWidget):
                        for it in pack.group_items(group) if it.id != base] if group else []
             choices, choices_title = related, ui("related", lang)
         title = reply.get("title") or (pack.title_of(intent, lang) if intent else "") or (
-            ui("choose", lang) if options else "")
+            choices_title if options else "")
         places = [p for p in (reply.get("places") or []) if p in pack.places]
         where = ""
         if places:

@@ -1,7 +1,8 @@
 """The dialog engine: one visitor session at a time, answering only from the venue pack.
 
-Ladder when unsure: two close topics -> ask which one; nothing fits -> ask to rephrase once,
-then hand off to the help desk and hotline. Flows ask for the visitor's case first.
+Ladder when unsure: two close topics -> ask which one; nothing fits -> ask to rephrase once (with
+the likeliest topics offered as buttons to touch, when any comes near), then hand off to the help
+desk and hotline. Flows ask for the visitor's case first.
 """
 from __future__ import annotations
 
@@ -22,6 +23,23 @@ _ORDINALS = {
     0: ("第一", "前面", "前一个", "第一个", "first", "the first", "former", "첫"),
     1: ("第二", "后面", "后一个", "第二个", "second", "the second", "latter", "두"),
 }
+
+
+def _ordinal(norm: str) -> int | None:
+    """Which option a short reply picks ("第一个", "the second one"); a longer sentence that only
+    contains such a word ("第一次办身份证", "my first visit") picks none."""
+    for index, words in _ORDINALS.items():
+        for w in words:
+            if w in norm:
+                rest = norm.replace(w, "", 1).strip()
+                short = len(rest.replace(" ", "")) <= 3 if _has_cjk(rest + w) else len(rest.split()) <= 2
+                if short:
+                    return index
+    return None
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7a3" for c in text)
 
 
 @dataclass
@@ -45,6 +63,9 @@ class Reply:
 
 class DialogEngine:
     """Pack + matcher + thresholds; creates sessions. Safe to share between threads."""
+
+    SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
+    MAX_SUGGESTIONS = 3
 
     def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
                  low_confidence: float = 0.45, min_margin: float = 0.06) -> None:
@@ -180,7 +201,7 @@ class Session:
 
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
-            return self._not_understood(lang)
+            return self._not_understood(lang, self._suggestions(ranked))
         top = ranked[0]
         rival = next((c for c in ranked[1:] if c.intent.split(".")[0] != top.intent.split(".")[0]), None)
         leans_on_context = "." in top.intent and self.context is not None and \
@@ -240,9 +261,9 @@ class Session:
     def _resolve_clarification(self, text: str, lang: str) -> Reply | None:
         options, self.options = self.options, []
         norm = normalize(text, lang)
-        for index, words in _ORDINALS.items():
-            if any(w in norm for w in words) and index < len(options):
-                return self._answer(options[index], 0.9, lang)
+        index = _ordinal(norm)
+        if index is not None and index < len(options):
+            return self._answer(options[index], 0.9, lang)
         ranked = self.engine.matcher.rank(text, lang, None, top=10)
         for cand in ranked:
             if cand.intent in options and cand.confidence >= self.engine.low_confidence * 0.8:
@@ -253,11 +274,18 @@ class Session:
                 return self._answer(intent, 0.9, lang)
         return None
 
-    def _not_understood(self, lang: str) -> Reply:
+    def _suggestions(self, ranked: list[Candidate]) -> list[str]:
+        """Topics close enough to offer as buttons when no answer is sure (never answered by themselves)."""
+        found = [c.intent for c in ranked if c.confidence >= self.engine.SUGGEST_FROM]
+        return found[: self.engine.MAX_SUGGESTIONS]
+
+    def _not_understood(self, lang: str, suggestions: list[str] | None = None) -> Reply:
         self.pending_flow, self.options = None, []
         if self.rephrased == 0:
             self.rephrased = 1
-            return Reply(self.engine.fallback_text("rephrase", lang), None, 0.0, lang, REPHRASE)
+            self.options = list(suggestions or [])  # "the first one" or a touch picks one of them
+            return Reply(self.engine.fallback_text("rephrase", lang), None, 0.0, lang, REPHRASE,
+                         options=list(self.options))
         return self._handoff(lang)
 
     def _handoff(self, lang: str) -> Reply:

@@ -88,6 +88,7 @@ class EvalResult:
     ood_total: int = 0
     dialogs_right: int = 0
     dialogs_total: int = 0
+    offered: int = 0  # in-domain questions not answered, whose right topic was offered to touch
     latencies_ms: list[float] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
 
@@ -119,6 +120,7 @@ class EvalResult:
             "in_domain_rate": round(self.in_domain_rate, 4),
             "out_of_domain": f"{self.ood_right}/{self.ood_total}",
             "out_of_domain_rate": round(self.ood_rate, 4),
+            "offered": f"{self.offered}/{self.in_domain_total - self.in_domain_right}",
             "dialogs": f"{self.dialogs_right}/{self.dialogs_total}",
             "dialog_rate": round(self.dialog_rate, 4),
             "p50_ms": round(self.percentile(50), 3),
@@ -142,6 +144,7 @@ def evaluate(engine: DialogEngine, devset: DevSet) -> EvalResult:
         if item.expect:
             result.in_domain_total += 1
             result.in_domain_right += ok
+            result.offered += not ok and reply.state == REPHRASE and item.expect in reply.options
         else:
             result.ood_total += 1
             result.ood_right += ok
