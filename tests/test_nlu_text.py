@@ -7,7 +7,7 @@ from kiosk.nlu.augment import Augmenter
 from kiosk.nlu.examples import Example, pack_examples, pack_intents
 from kiosk.nlu.negatives import GENERIC, OTHER_DOCUMENTS, OTHER_PLACES, near_domain
 from kiosk.nlu.tokenizer import CLS, SEP, UNK, Tokenizer
-from kiosk.nlu.train import NEAR_DOMAIN_PER_LANG, negatives_for
+from kiosk.nlu.train import NEAR_DOMAIN_SHARE, NONE_SHARE, TrainSettings, build_training_set, negatives_for
 from kiosk.pack.loader import load_pack
 
 from conftest import MINI_PACK
@@ -87,7 +87,18 @@ def test_negatives_leave_out_what_the_pack_answers() -> None:
     near = [n.text for n in negatives if n.text not in GENERIC[n.lang]]
     entities = [e for table in (OTHER_PLACES, OTHER_DOCUMENTS) for items in table.values() for e in items]
     assert near and all(any(e in q for e in entities) for q in near)
-    assert all(len([q for q in near if _lang(q) == lang]) <= NEAR_DOMAIN_PER_LANG for lang in ("zh", "en"))
+    own = {lang: sum(1 for _, code, _ in pack.examples() if code == lang) for lang in ("zh", "en")}
+    assert all(len([q for q in near if _lang(q) == lang]) <= max(150, own[lang] // NEAR_DOMAIN_SHARE) for lang in own)
+
+
+def test_the_dont_know_class_keeps_its_share_of_the_training_rows() -> None:
+    from kiosk.nlu.examples import pack_examples
+
+    pack = load_pack(MINI_PACK)
+    examples = pack_examples(pack)
+    for scale in (1, 8):  # a pack with eight times the examples still learns to refuse
+        _, counts = build_training_set(pack, examples * scale, TrainSettings())
+        assert counts["negatives"] >= NONE_SHARE * (counts["examples"] + counts["variants"]) * 0.9, (scale, counts)
 
 
 def _lang(text: str) -> str:

@@ -90,8 +90,10 @@ class CombinedMatcher:
     """Model probability and lexical similarity blended into one score, then one calibrated
     confidence (logistic); the engine applies the two thresholds (low confidence, top-2 margin)."""
 
-    MODEL_WEIGHT = 0.6  # weight and midpoint chosen by 3-fold cross-validation on the museum pack
-    MIDPOINT = 0.25
+    MODEL_WEIGHT = 0.6  # weight chosen by 3-fold cross-validation on the museum pack
+    # midpoint re-chosen on the first two dev batches (never the third) once the packs' examples
+    # doubled: the answer threshold sits at a combined score of about 0.30
+    MIDPOINT = 0.31
     SLOPE = 14.0
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55

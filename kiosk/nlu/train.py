@@ -32,7 +32,8 @@ from kiosk.pack.model import VenuePack
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
-NEAR_DOMAIN_PER_LANG = 150  # beside ~50 generic questions a language: "I don't know" stays one class of many
+NEAR_DOMAIN_SHARE = 4  # up to one near-domain question per 4 of the pack's own in a language
+NONE_SHARE = 0.15  # "I don't know" rows (with their variants) are at least this share of the training rows
 
 
 @dataclass
@@ -102,7 +103,7 @@ def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
         near = near_domain(lang, pack_text(pack, lang))
         random.Random(f"{pack.id}/{lang}").shuffle(near)  # a spread of entities and frames, reproducibly
         own = sum(1 for _, code, _ in pack.examples() if code == lang)
-        out += [Example(NONE_INTENT, lang, q) for q in near[:min(NEAR_DOMAIN_PER_LANG, own // 4)]]
+        out += [Example(NONE_INTENT, lang, q) for q in near[:max(150, own // NEAR_DOMAIN_SHARE)]]
     return out
 
 
@@ -116,10 +117,13 @@ def build_training_set(pack: VenuePack, examples: list[Example], settings: Train
     """Examples, their variants, and negatives (with a few of their variants); ``negatives_exclude``
     holds (lang, text) of generic questions kept out (held out by cross-validation)."""
     augmenter = Augmenter(pack, settings.seed)
-    per = max(2, min(settings.max_variants, settings.target_examples // max(len(examples), 1) - 1))
+    # variants per example: more for a small pack; a pack past the target still gets one (ASR noise)
+    per = max(1, min(settings.max_variants, settings.target_examples // max(len(examples), 1) - 1))
     variants = [v for ex in examples for v in augmenter.variants(ex, per)]
     negatives = [e for e in negatives_for(pack) if (e.lang, e.text) not in (negatives_exclude or set())]
-    neg_variants = [v for ex in negatives for v in augmenter.variants(ex, 2)]
+    # a bigger pack must not drown its "I don't know" class: keep it a steady share of the rows
+    wanted = NONE_SHARE * (len(examples) + len(variants)) / max(1, len(negatives))
+    neg_variants = [v for ex in negatives for v in augmenter.variants(ex, max(2, min(6, math.ceil(wanted) - 1)))]
     data = examples + variants + negatives + neg_variants
     return data, {"examples": len(examples), "variants": len(variants), "negatives": len(negatives) + len(neg_variants)}
 
