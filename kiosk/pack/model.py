@@ -149,15 +149,21 @@ class VenuePack:
                 add(fl.id, {k: [f"{fl.title[k]} {v}"] for k, v in case.name.items() if k in fl.title})
         return out
 
+    GRAMMAR_EXAMPLES = 10  # example questions per intent and language whose words feed the speech grammar
+
     def vocabulary(self, lang: str) -> set[str]:
-        """Words and phrases of the pack in one language (for ASR grammars and lexicons)."""
+        """Words and phrases of the pack in one language (for ASR grammars and lexicons). Only each
+        intent's first GRAMMAR_EXAMPLES example questions count: every extra word of a speech
+        grammar is one more thing a noisy sound can be heard as, so the grammar must not grow with
+        every paraphrase staff add (put the most typical wording first)."""
+        n = self.GRAMMAR_EXAMPLES
         texts: list[str] = []
         for t in self.topics:
-            texts += t.questions.get(lang, []) + [t.title.get(lang, "")]
+            texts += t.questions.get(lang, [])[:n] + [t.title.get(lang, "")]
             for f in t.followups:
-                texts += f.questions.get(lang, [])
+                texts += f.questions.get(lang, [])[:n]
         for fl in self.flows:
-            texts += fl.questions.get(lang, []) + [fl.title.get(lang, "")]
+            texts += fl.questions.get(lang, [])[:n] + [fl.title.get(lang, "")]
             for c in fl.cases:
                 texts += c.keywords.get(lang, [])
         for p in self.places.values():
