@@ -199,10 +199,11 @@ def test_built_app_selftest(built_app, tmp_path):
     source = subprocess.run([sys.executable, "-m", "kiosk", "selftest", "--config", str(cfg), "--json",
                              "--timeout", "30"], capture_output=True, text=True, timeout=600, cwd=REPO,
                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-    expected = {c["name"]: c["status"] for c in json.loads(source.stdout)["checks"]}
+    source_checks = {c["name"]: c for c in json.loads(source.stdout)["checks"]}
+    expected = {name: c["status"] for name, c in source_checks.items()}
     frozen = {name: c["status"] for name, c in checks.items()}
-    differ = {n: (frozen.get(n), expected[n], checks.get(n, {}).get("detail")) for n in expected
-              if frozen.get(n) != expected[n]}
+    differ = {n: (frozen.get(n), expected[n], checks.get(n, {}).get("detail"), source_checks[n].get("detail"))
+              for n in expected if frozen.get(n) != expected[n]}
     assert not differ, differ
     assert done.returncode == source.returncode
     text = _run(built_app / "kiosk", "selftest", "--config", str(cfg), "--quick", "--timeout", "30")
