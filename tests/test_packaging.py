@@ -202,10 +202,12 @@ def test_built_app_selftest(built_app, tmp_path):
     source_checks = {c["name"]: c for c in json.loads(source.stdout)["checks"]}
     expected = {name: c["status"] for name, c in source_checks.items()}
     frozen = {name: c["status"] for name, c in checks.items()}
+    # lost: the build ends a check worse than the source does (a build that does better loses nothing)
     differ = {n: (frozen.get(n), expected[n], checks.get(n, {}).get("detail"), source_checks[n].get("detail"))
-              for n in expected if frozen.get(n) != expected[n]}
+              for n in expected if frozen.get(n) != expected[n]
+              and not (frozen.get(n) == "ok" and expected[n] in ("warn", "fail"))}
     assert not differ, differ
-    assert done.returncode == source.returncode
+    assert done.returncode <= source.returncode  # 0 = every check passed
     text = _run(built_app / "kiosk", "selftest", "--config", str(cfg), "--quick", "--timeout", "30")
     assert text.returncode == done.returncode and "RESULT: " in text.stdout
 
