@@ -15,10 +15,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kiosk.dialog.text import EN_STOP
+from kiosk.dialog.text import EN_STOP, has_cjk
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _ZH_QUESTION_WORDS = ("请问", "在哪里", "在哪儿", "在哪", "哪里", "哪儿", "怎么样", "怎么", "什么", "多少", "可以",
                       "有没有", "是不是", "能不能", "我想", "我要", "一下", "吗", "呢", "吧", "啊", "呀", "哦", "嗯", "的", "是", "有")
 _EN_STOP = set(EN_STOP) | {"where", "what", "how", "when", "which", "who", "why", "any", "get", "find", "need",
@@ -65,7 +64,7 @@ def content_of(key: str) -> str:
 def ngrams(text: str) -> Counter:
     """Character n-grams of a normalised question: characters and pairs for Chinese, Japanese and
     Korean text (one character is a word or syllable), pairs and triples with word boundaries else."""
-    cjk = bool(_CJK.search(text))
+    cjk = has_cjk(text)
     padded = text.replace(" ", "") if cjk else f" {text} "
     grams: Counter = Counter()
     for n in ((1, 2) if cjk else (2, 3)):

@@ -14,7 +14,7 @@ from typing import Any
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
-from kiosk.dialog.text import detect_lang, normalize
+from kiosk.dialog.text import detect_lang, has_cjk, normalize
 from kiosk.pack.model import Flow, Topic, VenuePack
 
 ANSWERED, ASKING, CLARIFYING, REPHRASE, HANDOFF, SOCIAL = (
@@ -32,14 +32,10 @@ def _ordinal(norm: str) -> int | None:
         for w in words:
             if w in norm:
                 rest = norm.replace(w, "", 1).strip()
-                short = len(rest.replace(" ", "")) <= 3 if _has_cjk(rest + w) else len(rest.split()) <= 2
+                short = len(rest.replace(" ", "")) <= 3 if has_cjk(rest + w) else len(rest.split()) <= 2
                 if short:
                     return index
     return None
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7a3" for c in text)
 
 
 @dataclass

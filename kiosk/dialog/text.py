@@ -7,6 +7,8 @@ import unicodedata
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _LATIN = re.compile(r"[A-Za-z]")
+# Scripts written without spaces between words, or one syllable a character: kana, Han, Hangul.
+_CJK_OR_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 # Filler particles that carry no meaning for matching (ASR output often drops or adds them).
@@ -15,6 +17,11 @@ ZH_FILLERS = ("请问一下", "请问", "麻烦问一下", "问一下", "我想�
 EN_STOP = {"the", "a", "an", "please", "um", "uh", "hi", "hello", "excuse", "me", "sorry", "could",
            "would", "you", "tell", "i", "we", "to", "of", "is", "are", "am", "do", "does", "be", "it's",
            "there", "here", "this", "that", "your", "my", "our", "can", "in", "on", "at", "for", "and", "s"}
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese, Japanese or Korean characters (counted by character, not word)."""
+    return bool(_CJK_OR_HANGUL.search(text))
 
 
 def detect_lang(text: str, languages: list[str]) -> str:
