@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -94,6 +95,7 @@ def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
     from kiosk.dialog.matching import LexicalMatcher
 
     lexical = lexical or LexicalMatcher(pack)
+    own = Counter(code for _, code, _ in pack.examples())  # the pack's own examples per language
     out = []
     for lang in pack.languages:
         for q in GENERIC.get(lang, []):
@@ -102,8 +104,7 @@ def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
                 out.append(Example(NONE_INTENT, lang, q))
         near = near_domain(lang, pack_text(pack, lang))
         random.Random(f"{pack.id}/{lang}").shuffle(near)  # a spread of entities and frames, reproducibly
-        own = sum(1 for _, code, _ in pack.examples() if code == lang)
-        out += [Example(NONE_INTENT, lang, q) for q in near[:max(150, own // NEAR_DOMAIN_SHARE)]]
+        out += [Example(NONE_INTENT, lang, q) for q in near[:max(150, own[lang] // NEAR_DOMAIN_SHARE)]]
     return out
 
 

@@ -504,12 +504,10 @@ class StudioWindow(QMainWindow):
         self.retrain_action.setEnabled(False)
 
         def work(report: Callable[[float, str], None]) -> Any:
-            if config is not None:
-                return train(root, progress=_progress_adapter(report), config=config)
-            return train(root, progress=_progress_adapter(report))
+            return train(root, progress=_progress_adapter(report), config=config)
 
-        def finished(_result: Any) -> None:
-            self.last_training = _result
+        def finished(result: Any) -> None:
+            self.last_training = result
             self.progress.setValue(100)
             self.retrain_action.setEnabled(True)
             self.status.setText("Retrained: the try-it panel now uses the new model.")
