@@ -12,14 +12,10 @@ from kiosk.dialog.engine import DialogEngine
 from kiosk.pack.loader import PackHolder, load_pack
 from kiosk.pack.publish import PublishError, check_pack_file, install, installed_pack_dir, publish, rollback
 
-FIXTURE = Path(__file__).parent / "fixtures" / "mini-pack"
-
 
 @pytest.fixture
-def pack_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "mini-pack"
-    shutil.copytree(FIXTURE, target)
-    return target
+def pack_dir(mini_pack_dir: Path) -> Path:
+    return mini_pack_dir
 
 
 @pytest.fixture

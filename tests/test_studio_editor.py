@@ -1,7 +1,6 @@
 """The staff studio: edit a topic, see problems appear and go beside the field, try it, save, reload."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,9 @@ from kiosk.dialog.engine import DialogEngine
 from kiosk.pack.loader import load_pack, validate_pack
 from kiosk.studio.window import StudioWindow, train_function
 
+from conftest import MINI_PACK
+
 pytestmark = pytest.mark.gui
-FIXTURE = Path(__file__).parent / "fixtures" / "mini-pack"
 ANSWER_EN = ("topics", 0, "answer", "en")
 
 
@@ -22,10 +22,8 @@ def _idle(win: StudioWindow) -> bool:
 
 
 @pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    target = tmp_path / "mini-pack"
-    shutil.copytree(FIXTURE, target)
-    return target
+def pack(mini_pack_dir: Path) -> Path:
+    return mini_pack_dir
 
 
 @pytest.fixture
@@ -75,7 +73,7 @@ def test_edit_topic_error_beside_field_try_save_reload(qtbot, studio: StudioWind
     saved = (pack / "topics.yaml").read_text(encoding="utf-8")
     assert "We open 8:30 to 18:00 every day." in saved and "9:00 to 17:00" not in saved
     assert (pack / "topics.yaml.bak").read_text(encoding="utf-8") == original
-    assert (pack / "venue.yaml").read_bytes() == (FIXTURE / "venue.yaml").read_bytes(), "unchanged files are not rewritten"
+    assert (pack / "venue.yaml").read_bytes() == (MINI_PACK / "venue.yaml").read_bytes(), "unchanged files are not rewritten"
     reloaded, problems = validate_pack(pack)
     assert problems == [] and "8:30" in reloaded.topic("opening-hours").answer["en"]
 
