@@ -62,6 +62,7 @@ class DialogEngine:
 
     SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
     MAX_SUGGESTIONS = 3
+    FLOW_CASE_FROM = 0.2  # a flow this confident, with its case named in the case's keywords, is answered
 
     def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
                  low_confidence: float = 0.45, min_margin: float = 0.06) -> None:
@@ -197,6 +198,9 @@ class Session:
 
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
+            named = self._named_case(ranked, text, lang)
+            if named:
+                return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
         top = ranked[0]
         rival = next((c for c in ranked[1:] if c.intent.split(".")[0] != top.intent.split(".")[0]), None)
@@ -212,6 +216,14 @@ class Session:
                 return self._answer(case, top.confidence, lang)
             return self._ask_case(flow, top.confidence, lang)
         return self._answer(top.intent, top.confidence, lang)
+
+    def _named_case(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
+        """A flow that comes near, whose case the visitor named in that case's own words ("身分证洗衣服给
+        洗坏了"), is understood: the case, else None."""
+        if not ranked or ranked[0].confidence < self.engine.FLOW_CASE_FROM:
+            return None
+        flow = self.engine.pack.flow(ranked[0].intent)
+        return self.engine.lexical.match_case(flow.id, text, lang) if flow is not None else None
 
     def _answer(self, intent: str, confidence: float, lang: str) -> Reply:
         found = self.engine.answer_of(intent, lang)

@@ -29,16 +29,18 @@ class IntentRuntime:
 
     CACHE = 256
 
-    def __init__(self, model: IntentModel, tokenizer: Tokenizer, labels: list[str], encoder: Any = None) -> None:
+    def __init__(self, model: IntentModel, tokenizer: Tokenizer, labels: list[str], encoder: Any = None,
+                 lookalikes: dict[str, list[str]] | None = None) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.labels = labels
         self.encoder = encoder
+        self.lookalikes = lookalikes or {}  # follow-up -> topics its questions read like (kiosk.nlu.lookalikes)
         self._cache: OrderedDict[tuple[str, str], dict[str, float]] = OrderedDict()
 
     @classmethod
     def from_trained(cls, trained: Any) -> "IntentRuntime":
-        return cls(trained.model, trained.tokenizer, trained.labels, trained.encoder)
+        return cls(trained.model, trained.tokenizer, trained.labels, trained.encoder, trained.stats.get("lookalikes"))
 
     @classmethod
     def load(cls, info: ModelInfo, encoder: Any = None) -> "IntentRuntime":
@@ -55,7 +57,8 @@ class IntentRuntime:
             raise ModelUnusable(f"{info.folder / 'labels.json'}: does not match the model's labels (retrain)")
         if model.uses_encoder and encoder is None:
             raise ModelUnusable(f"{info.folder}: trained on a frozen encoder that is not available (retrain)")
-        return cls(model, tokenizer, labels, encoder)
+        lookalikes = info.meta.get("lookalikes")
+        return cls(model, tokenizer, labels, encoder, lookalikes if isinstance(lookalikes, dict) else None)
 
     def probabilities(self, text: str, lang: str) -> dict[str, float]:
         """Softmax over the pack's intents and ``__none__`` for one utterance."""
@@ -108,7 +111,9 @@ class CombinedMatcher:
 
     def model_scores(self, text: str, lang: str, context: str | None) -> dict[str, float]:
         """Model probabilities with follow-ups read in context: "学生呢" after a topic gives that
-        topic's follow-up the mass of every follow-up of the same name."""
+        topic's follow-up the mass of every follow-up of the same name. Out of that topic's context,
+        a follow-up's mass also counts for its own topic, whose full answer covers it ("那个青铜鼎
+        是哪年挖出来的" asked first gets the bronze ding, not a lone "in 1978")."""
         probs = self.runtime.probabilities(text, lang)
         ctx_topic = context.split(".")[0] if context else None
         scores = {i: probs.get(i, 0.0) for i in self.intents}
@@ -117,11 +122,20 @@ class CombinedMatcher:
                 base, _, short = intent.partition(".")
                 if short and base == ctx_topic:
                     same = sum(p for i, p in scores.items() if "." in i and i.split(".", 1)[1] == short)
+                    alike = set(self.runtime.lookalikes.get(intent, ()))
+                    if alike:  # "可以拍照不" after the scroll: the photography topic's mass is the scroll's follow-up's
+                        same = max(same, scores[intent] + sum(p for i, p in probs.items() if i.split(".")[0] in alike))
                     scores[intent] = max(scores[intent], same)
         for intent in self.intents:
-            if "." in intent:
-                factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
-                scores[intent] = min(1.0, scores[intent] * factor)
+            base, _, short = intent.partition(".")
+            if not short:
+                continue
+            if base == ctx_topic:
+                scores[intent] = min(1.0, scores[intent] * self.FOLLOWUP_IN_CONTEXT)
+                continue
+            scores[intent] = min(1.0, scores[intent] * self.FOLLOWUP_OUT_OF_CONTEXT)
+            if base in scores:  # asked on its own, a follow-up's question is one about its topic
+                scores[base] = min(1.0, scores[base] + probs.get(intent, 0.0))
         return scores
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:

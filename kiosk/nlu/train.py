@@ -26,6 +26,7 @@ from torch import nn
 from kiosk.nlu.artifacts import FORMAT, WEIGHTS, file_sha256, install_folder, write_json
 from kiosk.nlu.augment import Augmenter
 from kiosk.nlu.examples import NONE_INTENT, Example, pack_examples, pack_intents
+from kiosk.nlu.lookalikes import followup_lookalikes
 from kiosk.nlu.model import IntentModel, pad_batch, small_config
 from kiosk.nlu.negatives import GENERIC, near_domain
 from kiosk.nlu.tokenizer import Tokenizer
@@ -203,9 +204,13 @@ def _fit(pack: VenuePack, examples: list[Example] | None, settings: TrainSetting
     if budget_hit:
         log.warning("training shortened to %d of %d steps to fit the time budget of %.0f s", step, total, settings.max_seconds)
     model.eval()
+    from kiosk.dialog.matching import LexicalMatcher
+
+    lookalikes = followup_lookalikes(examples, LexicalMatcher(pack))
     stats = {**counts, "intents": len(labels) - 1, "epochs": round(epochs_done, 2), "epochs_planned": settings.epochs,
              "final_loss": round(loss_value, 4), "seconds": round(time.perf_counter() - start, 2),
-             "time_budget_hit": budget_hit, "training_rows": len(data), "vocab": len(tok)}
+             "time_budget_hit": budget_hit, "training_rows": len(data), "vocab": len(tok),
+             "lookalikes": lookalikes}
     return Trained(model, tok, labels, encoder, stats)
 
 
