@@ -96,10 +96,11 @@ class CombinedMatcher:
     MODEL_WEIGHT = 0.6  # weight chosen by 3-fold cross-validation on the museum pack
     # midpoint re-chosen on the first two dev batches (never the third) once the packs' examples
     # doubled: the answer threshold sits at a combined score of about 0.30
-    MIDPOINT = 0.31
+    MIDPOINT = 0.32
     SLOPE = 14.0
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
+    FOLLOWUP_OVER_TOPIC = 1.0  # out of context a follow-up gets its family's mass when the model likes it this much more than the topic
 
     def __init__(self, pack: VenuePack, runtime: IntentRuntime, lexical: LexicalMatcher | None = None,
                  model_weight: float | None = None) -> None:
@@ -109,11 +110,12 @@ class CombinedMatcher:
         self.model_weight = self.MODEL_WEIGHT if model_weight is None else model_weight
         self.intents = [label for label in runtime.labels if label != NONE_INTENT]
 
-    def model_scores(self, text: str, lang: str, context: str | None) -> dict[str, float]:
+    def model_scores(self, text: str, lang: str, context: str | None,
+                     weights: dict[str, float] | None = None) -> dict[str, float]:
         """Model probabilities with follow-ups read in context: "学生呢" after a topic gives that
-        topic's follow-up the mass of every follow-up of the same name. Out of that topic's context,
-        a follow-up's mass also counts for its own topic, whose full answer covers it ("那个青铜鼎
-        是哪年挖出来的" asked first gets the bronze ding, not a lone "in 1978")."""
+        topic's follow-up the mass of every follow-up of the same name (and of the topics its questions
+        read like). Out of context a topic and its follow-ups pool their mass (see :meth:`_pool_family`;
+        ``weights``: the lexical matcher's conversation weights)."""
         probs = self.runtime.probabilities(text, lang)
         ctx_topic = context.split(".")[0] if context else None
         scores = {i: probs.get(i, 0.0) for i in self.intents}
@@ -126,27 +128,43 @@ class CombinedMatcher:
                     if alike:  # "可以拍照不" after the scroll: the photography topic's mass is the scroll's follow-up's
                         same = max(same, scores[intent] + sum(p for i, p in probs.items() if i.split(".")[0] in alike))
                     scores[intent] = max(scores[intent], same)
+        families: dict[str, list[str]] = {}
         for intent in self.intents:
             base, _, short = intent.partition(".")
             if not short:
                 continue
             if base == ctx_topic:
                 scores[intent] = min(1.0, scores[intent] * self.FOLLOWUP_IN_CONTEXT)
-                continue
-            scores[intent] = min(1.0, scores[intent] * self.FOLLOWUP_OUT_OF_CONTEXT)
-            if base in scores:  # asked on its own, a follow-up's question is one about its topic
-                scores[base] = min(1.0, scores[base] + probs.get(intent, 0.0))
+            elif base in scores:
+                families.setdefault(base, []).append(intent)
+        for base, followups in families.items():
+            self._pool_family(scores, probs, base, followups, weights or {})
         return scores
+
+    def _pool_family(self, scores: dict[str, float], probs: dict[str, float], base: str, followups: list[str],
+                     weights: dict[str, float]) -> None:
+        """Out of its topic's context, a topic and its follow-ups are one family: the family's mass
+        goes to the member the model likes best, a follow-up only as far as the question names the
+        topic. "那个青铜鼎是哪年挖出来的" gets the ding's 'found' follow-up, "铜鼎" the whole answer."""
+        share = {f: probs.get(f, 0.0) * weights.get(f, 1.0) for f in followups}
+        best = max(followups, key=lambda f: share[f])
+        family = scores[base] + sum(share.values())
+        for f in followups:
+            scores[f] = min(1.0, scores[f] * self.FOLLOWUP_OUT_OF_CONTEXT)
+        if share[best] > self.FOLLOWUP_OVER_TOPIC * scores[base]:
+            scores[best] = min(1.0, family)
+        else:
+            scores[base] = min(1.0, family)
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         lex = self.lexical.scores(text, lang, context)
         lexical = {i: round(s, 4) for i, s in lex.ranked}
-        model = self.model_scores(text, lang, context)
+        # the model's scores get what the lexical ones have: unknown words, what the conversation points to
+        weights = lex.context_weights
+        model = self.model_scores(text, lang, context, weights)
         w = self.model_weight
         # lexical likeness counts for less when the model reads the question as about something else
         trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
-        # the model's scores get what the lexical ones have: unknown words, what the conversation points to
-        weights = lex.context_weights
         scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
