@@ -115,14 +115,16 @@ def pack_text(pack: VenuePack, lang: str) -> str:
 
 
 def build_training_set(pack: VenuePack, examples: list[Example], settings: TrainSettings,
-                       negatives_exclude: set[tuple[str, str]] | None = None) -> tuple[list[Example], dict[str, int]]:
+                       negatives_exclude: set[tuple[str, str]] | None = None,
+                       lexical: Any = None) -> tuple[list[Example], dict[str, int]]:
     """Examples, their variants, and negatives (with a few of their variants); ``negatives_exclude``
-    holds (lang, text) of generic questions kept out (held out by cross-validation)."""
+    holds (lang, text) of generic questions kept out (held out by cross-validation); ``lexical``:
+    the pack's lexical matcher, if one is built already."""
     augmenter = Augmenter(pack, settings.seed)
     # variants per example: more for a small pack; a pack past the target still gets one (ASR noise)
     per = max(1, min(settings.max_variants, settings.target_examples // max(len(examples), 1) - 1))
     variants = [v for ex in examples for v in augmenter.variants(ex, per)]
-    negatives = [e for e in negatives_for(pack) if (e.lang, e.text) not in (negatives_exclude or set())]
+    negatives = [e for e in negatives_for(pack, lexical) if (e.lang, e.text) not in (negatives_exclude or set())]
     # a bigger pack must not drown its "I don't know" class: keep it a steady share of the rows
     wanted = NONE_SHARE * (len(examples) + len(variants)) / max(1, len(negatives))
     neg_variants = [v for ex in negatives for v in augmenter.variants(ex, max(2, min(6, math.ceil(wanted) - 1)))]
@@ -156,7 +158,10 @@ def _fit(pack: VenuePack, examples: list[Example] | None, settings: TrainSetting
     labels = pack_intents(pack) + [NONE_INTENT]
     label_index = {k: i for i, k in enumerate(labels)}
     progress(0.02, "generating training variants")
-    data, counts = build_training_set(pack, examples, settings, negatives_exclude)
+    from kiosk.dialog.matching import LexicalMatcher
+
+    lexical = LexicalMatcher(pack)  # for the negatives and the follow-up look-alikes: built once
+    data, counts = build_training_set(pack, examples, settings, negatives_exclude, lexical)
     data = [e for e in data if e.intent in label_index]
     tok = Tokenizer.build([(e.text, e.lang) for e in data], settings.max_len, settings.ngram_buckets)
     ids, grams = _encode_all(data, tok)
@@ -204,9 +209,7 @@ def _fit(pack: VenuePack, examples: list[Example] | None, settings: TrainSetting
     if budget_hit:
         log.warning("training shortened to %d of %d steps to fit the time budget of %.0f s", step, total, settings.max_seconds)
     model.eval()
-    from kiosk.dialog.matching import LexicalMatcher
-
-    lookalikes = followup_lookalikes(examples, LexicalMatcher(pack))
+    lookalikes = followup_lookalikes(examples, lexical)
     stats = {**counts, "intents": len(labels) - 1, "epochs": round(epochs_done, 2), "epochs_planned": settings.epochs,
              "final_loss": round(loss_value, 4), "seconds": round(time.perf_counter() - start, 2),
              "time_budget_hit": budget_hit, "training_rows": len(data), "vocab": len(tok),
