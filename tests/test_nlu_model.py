@@ -135,3 +135,29 @@ def test_too_short_training_installs_nothing(mini_pack_dir: Path) -> None:
         train_pack(mini_pack_dir, settings=TrainSettings(epochs=10, max_seconds=0.01))
     assert not model_dir(mini_pack_dir).exists()
     assert not [p for p in mini_pack_dir.iterdir() if p.name.startswith(".model")]
+
+
+def test_follow_up_asked_first_is_answered_within_its_topic(trained_dir: Path) -> None:
+    """Out of context a topic and its follow-ups pool their mass: a question that names the topic
+    and a follow-up's detail is answered by that family, not sent to "please rephrase"."""
+    engine, _ = build_engine(trained_dir)
+    matcher = engine.matcher
+    assert isinstance(matcher, CombinedMatcher)
+    alone = matcher.model_scores("学生门票多少钱", "zh", None, {})
+    probs = matcher.runtime.probabilities("学生门票多少钱", "zh")
+    family = probs["ticket-price"] + probs["ticket-price.students"]
+    assert max(alone["ticket-price"], alone["ticket-price.students"]) == pytest.approx(min(1.0, family))
+    reply = engine.new_session().handle("学生门票多少钱")
+    assert reply.state == "answered" and reply.intent in ("ticket-price", "ticket-price.students")
+
+
+def test_trained_model_keeps_follow_up_look_alikes(trained_dir: Path) -> None:
+    """Look-alikes are found at training time and written to meta.json for the runtime to read."""
+    meta = json.loads((trained_dir / ".model" / "meta.json").read_text(encoding="utf-8"))
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    assert isinstance(meta["lookalikes"], dict)
+    assert matcher.runtime.lookalikes == meta["lookalikes"]
+    intents = set(matcher.intents)
+    for followup, topics in meta["lookalikes"].items():
+        assert followup in intents and "." in followup
+        assert all(t in intents and "." not in t and t != followup.split(".")[0] for t in topics)
