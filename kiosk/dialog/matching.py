@@ -40,6 +40,7 @@ class Canonicalizer:
 
     def __init__(self, groups: dict[str, list[list[str]]]) -> None:
         self._pairs: dict[str, list[tuple[str, str]]] = {}
+        self._by_first: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for lang, gs in groups.items():
             pairs = []
             for g in gs:
@@ -47,6 +48,10 @@ class Canonicalizer:
                 pairs += [(normalize(w, lang), main) for w in g[1:] if normalize(w, lang)]
             pairs.sort(key=lambda p: -len(p[0]))
             self._pairs[lang] = pairs
+            by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for word, main in pairs:  # stays longest first within each first character
+                by_first[word[0]].append((word, main))
+            self._by_first[lang] = dict(by_first)
 
     def __call__(self, text: str, lang: str) -> str:
         pairs = self._pairs.get(lang)
@@ -58,9 +63,10 @@ class Canonicalizer:
                 if f" {word} " in padded:
                     padded = padded.replace(f" {word} ", f" {main} ")
             return padded.strip()
+        by_first = self._by_first[lang]
         out, i = [], 0
         while i < len(text):  # left-to-right longest match, so replacements never cascade
-            for word, main in pairs:
+            for word, main in by_first.get(text[i], ()):
                 if text.startswith(word, i):
                     out.append(main)
                     i += len(word)
@@ -128,14 +134,14 @@ class LexicalMatcher:
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
         self.canon = Canonicalizer(pack.synonym_groups)
-        raw = [(intent, lang, self.prepare(q, lang)) for intent, lang, q in pack.examples()]
+        raw = [(intent, lang, features(self.prepare(q, lang), lang)) for intent, lang, q in pack.examples()]
         self.idf = self._idf(raw)
         # a word the pack never uses counts like a rare word, not more: visitors add words freely
         self._unseen_idf = max(self.idf.values(), default=1.0)
         self.examples: list[_Example] = []
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for intent, lang, text in raw:
-            weights = self._weigh(features(text, lang))
+        for intent, lang, feats in raw:
+            weights = self._weigh(feats)
             if not weights:
                 continue
             idx = len(self.examples)
@@ -146,12 +152,11 @@ class LexicalMatcher:
         self.profile_postings = self._build_profiles(pack, raw)
         self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
 
-    def _build_profiles(self, pack: VenuePack, raw: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, float]]]:
+    def _build_profiles(self, pack: VenuePack, raw: list[tuple[str, str, dict[str, float]]]) -> dict[str, list[tuple[str, float]]]:
         """Every feature an intent's questions use (weight 1) or its answer uses (weight ANSWER_WEIGHT)."""
         profiles: dict[str, dict[str, float]] = defaultdict(dict)
-        for intent, lang, text in raw:
-            for f in features(text, lang):
-                profiles[intent][f] = 1.0
+        for intent, _, feats in raw:
+            profiles[intent].update(dict.fromkeys(feats, 1.0))
         answers: list[tuple[str, dict[str, str]]] = []
         for t in pack.topics:
             answers.append((t.id, t.answer))
@@ -170,12 +175,14 @@ class LexicalMatcher:
         return self.canon(normalize(text, lang), lang)
 
     @staticmethod
-    def _idf(raw: list[tuple[str, str, str]]) -> dict[str, float]:
+    def _idf(raw: list[tuple[str, str, dict[str, float]]]) -> dict[str, float]:
+        """Inverse topic frequency of each feature (a topic and its follow-ups count once)."""
         by_feature: dict[str, set[str]] = defaultdict(set)
         intents = {intent.split(".")[0] for intent, _, _ in raw}
-        for intent, lang, text in raw:
-            for f in features(text, lang):
-                by_feature[f].add(intent.split(".")[0])
+        for intent, _, feats in raw:
+            topic = intent.split(".")[0]
+            for f in feats:
+                by_feature[f].add(topic)
         n = max(len(intents), 1)
         return {f: math.log((n + 1) / (len(s) + 0.5)) for f, s in by_feature.items()}
 
