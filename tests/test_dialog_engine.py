@@ -163,3 +163,16 @@ def test_a_sentence_that_only_contains_an_ordinal_is_read_as_a_question(engine: 
     assert s.handle("ticket back").options
     again = s.handle("my first time here what time do you open")
     assert (again.state, again.intent) == ("answered", "opening-hours")
+
+
+def test_questions_the_venue_lists_as_outside_are_not_answered(mini_pack_dir) -> None:
+    """A parking question reads like the ticket price until staff list parking in outside.yaml;
+    the ticket question itself is still answered."""
+    question = "How much is a parking ticket?"
+    assert DialogEngine(load_pack(mini_pack_dir)).new_session().handle(question).intent == "ticket-price"
+    (mini_pack_dir / "outside.yaml").write_text(
+        "questions:\n  en: [what does parking cost, how much is parking]\n", encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    reply = engine.new_session().handle(question)
+    assert reply.intent is None and reply.state in ("rephrase", "handoff")
+    assert engine.new_session().handle("How much is a ticket?").intent == "ticket-price"

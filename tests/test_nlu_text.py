@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.nlu.augment import Augmenter
-from kiosk.nlu.examples import Example, pack_examples, pack_intents
+from kiosk.nlu.examples import NONE_INTENT, Example, pack_examples, pack_intents
 from kiosk.nlu.negatives import GENERIC, OTHER_DOCUMENTS, OTHER_PLACES, near_domain
 from kiosk.nlu.tokenizer import CLS, SEP, UNK, Tokenizer
 from kiosk.nlu.train import NEAR_DOMAIN_SHARE, NONE_SHARE, TrainSettings, build_training_set, negatives_for
@@ -140,3 +140,11 @@ def test_context_weights_fade_foreign_followups_and_follow_pointers() -> None:
     sims = {"restroom": 0.5, "ticket-price": 0.4}
     pointing = matcher.context_weights(sims, "where is it", "en", "ticket-price")
     assert pointing["restroom"] < 1.0 and "ticket-price" not in pointing
+
+
+def test_outside_questions_join_the_dont_know_class(mini_pack_dir: Path) -> None:
+    (mini_pack_dir / "outside.yaml").write_text("questions:\n  zh: [停车费多少钱]\n  en: [how much is parking]\n",
+                                                encoding="utf-8")
+    negatives = negatives_for(load_pack(mini_pack_dir))
+    assert {(e.lang, e.text, e.intent) for e in negatives} >= {("zh", "停车费多少钱", NONE_INTENT),
+                                                                ("en", "how much is parking", NONE_INTENT)}

@@ -107,3 +107,19 @@ def test_cli_validate_exit_codes(mini_pack_dir: Path) -> None:
     assert bad.returncode == 1
     line = _line_of(mini_pack_dir / "topics.yaml", "zh: 周一至周五9:00到17:00开放。") - 1
     assert f"topics.yaml:{line}: topics[0].answer.en: missing" in bad.stdout
+
+
+def test_outside_questions_are_checked_with_lines(mini_pack_dir: Path) -> None:
+    """outside.yaml lists questions the venue does not answer; one that is also a topic's question,
+    or in a language the venue does not speak, is reported where it stands."""
+    outside = mini_pack_dir / "outside.yaml"
+    outside.write_text("questions:\n  zh:\n    - 附近有银行吗\n    - 门票多少钱\n  fr:\n    - bonjour\n", encoding="utf-8")
+    _, problems = validate_pack(mini_pack_dir)
+    by_field = {p.field: p for p in problems}
+    assert set(by_field) == {"questions.zh[1]", "questions.fr"}
+    assert by_field["questions.zh[1]"].line == _line_of(outside, "门票多少钱")
+    assert "also a question of 'ticket-price'" in by_field["questions.zh[1]"].message
+    outside.write_text("questions:\n  zh: [附近有银行吗]\n  en: [is there a bank nearby]\n", encoding="utf-8")
+    pack = load_pack(mini_pack_dir)
+    assert pack.outside == {"zh": ["附近有银行吗"], "en": ["is there a bank nearby"]}
+    assert pack.content_hash != load_pack(MINI_PACK).content_hash  # a trained model goes stale

@@ -186,3 +186,29 @@ def test_retrain_from_the_studio_shows_progress_and_the_model_answers(qtbot, stu
     qtbot.waitUntil(lambda: (tmp_path / "out.kpack").exists() and not win.runner.busy(), timeout=60000)
     info, contents = check_pack_file(tmp_path / "out.kpack")
     assert any(name.startswith(".model/") for name in contents), "the trained model travels with the pack"
+
+
+def test_unanswered_question_not_answered_here_goes_to_outside_yaml(qtbot, pack: Path, tmp_path: Path) -> None:
+    """Staff mark a question as not the venue's: it lands in outside.yaml, the pack stays valid,
+    and undo takes the new file away again."""
+    db = tmp_path / "analytics.sqlite3"
+    engine = DialogEngine(load_pack(pack))
+    with Recorder(db, "mini-hall") as rec:
+        session = engine.new_session()
+        reply = session.handle("哪里可以打车")
+        rec.record_turn(reply, "mini-hall", "voice", reply.latency_ms, question="哪里可以打车")
+        rec.flush()
+    win = StudioWindow(pack, None, db_path=db)
+    win.setProperty("force_close", True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: _idle(win) and len(win.unanswered.groups) == 1, timeout=20000)
+    win.unanswered.list.setCurrentRow(0)
+    win.unanswered.outside_button.click()
+    assert win.doc.get("outside.yaml", ("questions", "zh")) == ["哪里可以打车"]
+    qtbot.waitUntil(lambda: _idle(win), timeout=20000)
+    assert win.problems == []
+    assert win.save() and validate_pack(pack)[0].outside == {"zh": ["哪里可以打车"]}
+    win.undo.undo()
+    assert "outside.yaml" not in win.doc.data
+    win.runner.wait()

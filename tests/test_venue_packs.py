@@ -82,6 +82,24 @@ def test_generated_out_of_domain_questions_stay_out_of_the_devset(venue) -> None
     assert leaked == []
 
 
+def test_outside_questions_are_not_dev_questions(venue) -> None:
+    """outside.yaml (questions the venue does not answer, trained as "I don't know") was written
+    without the dev set: none of its questions is a dev question or a near copy of one."""
+    name, pack, _ = venue
+    dev = [(normalize(i.q, "zh").replace(" ", ""), i.q) for i in _devset(name).single]
+    near = []
+    for lang, items in pack.outside.items():
+        for q in items:
+            own = normalize(q, lang).replace(" ", "")
+            near += [(q, d) for n, d in dev if n == own or _bigram_overlap(n, own) >= 0.8]
+    assert near == []
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    ga, gb = {a[i:i + 2] for i in range(len(a) - 1)}, {b[i:i + 2] for i in range(len(b) - 1)}
+    return len(ga & gb) / max(1, len(ga | gb))
+
+
 # The lexical matcher alone is the fallback when no trained model is current: these floors guard it
 # against regressions. The product goals (>= 90 %, and issue 3's >= 97 %) are measured on the
 # engine the kiosk runs, with the trained intent model, in the NLU tests and benchmarks/dialog.py.

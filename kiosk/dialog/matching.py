@@ -103,10 +103,13 @@ def features(text: str, lang: str) -> dict[str, float]:
     return feats
 
 
+OUTSIDE = "(outside)"  # the label of outside.yaml's questions in their own index
+
+
 @dataclass
 class LexicalScores:
     ranked: list[tuple[str, float]]  # (intent, score), best first
-    novelty: float  # the factor for words the pack never uses, already in the scores
+    novelty: float  # the factor for words the pack never uses or outside questions, already in the scores
     context_weights: dict[str, float]  # the conversation's weights, already in the scores
 
 
@@ -130,6 +133,7 @@ class LexicalMatcher:
     MARGIN_WEIGHT = 1.0
     PARENT_NAMED = 0.25  # a topic's own similarity from which its follow-ups count out of context
     POINTING_BACK_OTHERS = 0.4
+    OUTSIDE_POWER = 2.0
 
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
@@ -138,19 +142,25 @@ class LexicalMatcher:
         self.idf = self._idf(raw)
         # a word the pack never uses counts like a rare word, not more: visitors add words freely
         self._unseen_idf = max(self.idf.values(), default=1.0)
-        self.examples: list[_Example] = []
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.examples, self.postings = self._index(raw)
+        outside = [(OUTSIDE, lang, features(self.prepare(q, lang), lang)) for lang, qs in pack.outside.items() for q in qs]
+        self.outside_examples, self.outside_postings = self._index(outside)
+        self._case_keywords = self._build_case_keywords(pack.flows)
+        self.profile_postings = self._build_profiles(pack, raw)
+        self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
+
+    def _index(self, raw: list[tuple[str, str, dict[str, float]]]) -> tuple[list[_Example], dict[str, list[tuple[int, float]]]]:
+        """Examples with their TF-IDF weights, and the postings (feature -> examples using it)."""
+        examples: list[_Example] = []
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for intent, lang, feats in raw:
             weights = self._weigh(feats)
             if not weights:
                 continue
-            idx = len(self.examples)
-            self.examples.append(_Example(intent, lang, weights))
             for f, w in weights.items():
-                self.postings[f].append((idx, w))
-        self._case_keywords = self._build_case_keywords(pack.flows)
-        self.profile_postings = self._build_profiles(pack, raw)
-        self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
+                postings[f].append((len(examples), w))
+            examples.append(_Example(intent, lang, weights))
+        return examples, postings
 
     def _build_profiles(self, pack: VenuePack, raw: list[tuple[str, str, dict[str, float]]]) -> dict[str, list[tuple[str, float]]]:
         """Every feature an intent's questions use (weight 1) or its answer uses (weight ANSWER_WEIGHT)."""
@@ -198,24 +208,40 @@ class LexicalMatcher:
         one-word question ("票") still reaches the topics that contain that word.
         """
         q = self._weigh(features(self.prepare(text, lang), lang))
-        dot: dict[int, float] = defaultdict(float)
-        cover: dict[int, float] = defaultdict(float)
-        for f, w in q.items():
-            for idx, ew in self.postings.get(f, ()):
-                dot[idx] += w * ew
-                cover[idx] += w * w
-        best: dict[str, float] = {}
-        for idx, d in dot.items():
-            sim = self.COSINE_SHARE * d + (1 - self.COSINE_SHARE) * cover[idx]
-            intent = self.examples[idx].intent
-            if sim > best.get(intent, 0.0):
-                best[intent] = sim
+        best = self._nearest(q, self.examples, self.postings)
         profile: dict[str, float] = defaultdict(float)
         for f, w in q.items():
             for intent, pw in self.profile_postings.get(f, ()):
                 profile[intent] += w * w * pw
         return {i: (1 - self.PROFILE_SHARE) * best.get(i, 0.0) + self.PROFILE_SHARE * profile[i]
                 for i in set(best) | set(profile)}
+
+    def _nearest(self, q: dict[str, float], examples: list[_Example],
+                 postings: dict[str, list[tuple[int, float]]]) -> dict[str, float]:
+        """Best blended similarity (cosine and the share of the query explained) per intent."""
+        dot: dict[int, float] = defaultdict(float)
+        cover: dict[int, float] = defaultdict(float)
+        for f, w in q.items():
+            for idx, ew in postings.get(f, ()):
+                dot[idx] += w * ew
+                cover[idx] += w * w
+        best: dict[str, float] = {}
+        for idx, d in dot.items():
+            sim = self.COSINE_SHARE * d + (1 - self.COSINE_SHARE) * cover[idx]
+            intent = examples[idx].intent
+            if sim > best.get(intent, 0.0):
+                best[intent] = sim
+        return best
+
+    def outside_factor(self, text: str, lang: str, sims: dict[str, float]) -> float:
+        """Below 1 when the question reads more like one the venue does not answer (outside.yaml)
+        than like any of its own questions: (best own / best outside) ** OUTSIDE_POWER."""
+        if not self.outside_examples:
+            return 1.0
+        q = self._weigh(features(self.prepare(text, lang), lang))
+        outside = self._nearest(q, self.outside_examples, self.outside_postings).get(OUTSIDE, 0.0)
+        own = max(sims.values(), default=0.0)
+        return 1.0 if outside <= own else (own / outside) ** self.OUTSIDE_POWER
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         scored = self.scores(text, lang, context).ranked
@@ -234,7 +260,8 @@ class LexicalMatcher:
                 if "." in intent and intent.split(".")[0] == ctx_topic and sim > sims.get(intent, 0.0):
                     sims[intent] = sim
         scored = []
-        novel = self.novelty.factor(text, lang)  # words the pack never uses: likely about something else
+        # words the pack never uses, or a question the venue lists as not its own: about something else
+        novel = self.novelty.factor(text, lang) * self.outside_factor(text, lang, sims)
         context_weights = self.context_weights(sims, text, lang, ctx_topic)
         for intent, s in sims.items():
             if "." in intent:  # a follow-up leans on the previous topic

@@ -92,7 +92,8 @@ def _noop(fraction: float, message: str) -> None:  # noqa: ARG001
 
 def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
     """Out-of-venue questions in the pack's languages: generic ones, minus any the pack itself
-    answers, and near-domain ones about places and documents the pack never mentions."""
+    answers, near-domain ones about places and documents the pack never mentions, and the
+    questions staff list in outside.yaml as not answered here."""
     from kiosk.dialog.matching import LexicalMatcher
 
     lexical = lexical or LexicalMatcher(pack)
@@ -106,6 +107,7 @@ def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
         near = near_domain(lang, pack_text(pack, lang))
         random.Random(f"{pack.id}/{lang}").shuffle(near)  # a spread of entities and frames, reproducibly
         out += [Example(NONE_INTENT, lang, q) for q in near[:max(150, own[lang] // NEAR_DOMAIN_SHARE)]]
+        out += [Example(NONE_INTENT, lang, q) for q in pack.outside.get(lang, [])]  # staff's own list
     return out
 
 

@@ -13,7 +13,7 @@ from kiosk.pack.yamlsrc import Problem, SourceDoc, YamlSyntaxError, read_yaml
 log = logging.getLogger(__name__)
 
 REQUIRED_FILES = ("venue.yaml", "places.yaml", "topics.yaml")
-OPTIONAL_FILES = ("flows.yaml", "lexicon.yaml")
+OPTIONAL_FILES = ("flows.yaml", "lexicon.yaml", "outside.yaml")
 
 
 class PackError(Exception):
@@ -69,9 +69,10 @@ def validate_pack(root: str | Path) -> tuple[VenuePack | None, list[Problem]]:
     topics = schema.check_topics(docs["topics.yaml"], venue, places, problems) if "topics.yaml" in docs else []
     flows = schema.check_flows(docs["flows.yaml"], venue, places, problems) if "flows.yaml" in docs else []
     groups = schema.check_lexicon(docs.get("lexicon.yaml"), venue.languages, problems)
+    outside = schema.check_outside(docs.get("outside.yaml"), venue.languages, topics, flows, problems)
     schema.check_cross(venue, places, docs, topics, flows, problems)
     flat = {lang: [w for g in gs for w in g] for lang, gs in groups.items()}
-    pack = VenuePack(root, venue, floors, places, topics, flows, flat, groups, content_hash(root))
+    pack = VenuePack(root, venue, floors, places, topics, flows, flat, groups, content_hash(root), outside)
     return pack, problems
 
 

@@ -100,6 +100,8 @@ class VenuePack:
     synonyms: Phrases  # lang -> flattened groups are in synonym_groups
     synonym_groups: dict[str, list[list[str]]]
     content_hash: str = ""
+    # questions visitors ask here that the venue does not answer (outside.yaml): handed off
+    outside: Phrases = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -1,4 +1,4 @@
-"""The unanswered questions from the kiosk's analytics, with one-click "add to a topic"."""
+"""The unanswered questions from the kiosk's analytics, with one-click "add to a topic" or "not answered here"."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,6 +17,7 @@ class UnansweredPanel(QWidget):
     loaded = Signal(int)
     add_example = Signal(str, str, int)  # question, lang, topic index
     new_topic = Signal(str, str)  # question, lang
+    not_ours = Signal(str, str)  # question, lang: the venue does not answer it (outside.yaml)
 
     def __init__(self, runner: JobRunner, venue_id: Callable[[], str], db_path: Path | None) -> None:
         super().__init__()
@@ -37,11 +38,15 @@ class UnansweredPanel(QWidget):
         self.add_button.clicked.connect(self._add)
         self.new_button = QPushButton("Start a new topic")
         self.new_button.clicked.connect(self._new)
+        self.outside_button = QPushButton("Not answered here")
+        self.outside_button.setToolTip("The venue does not answer this: the kiosk learns to hand it to the help desk")
+        self.outside_button.clicked.connect(self._not_ours)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
         row.addWidget(self.add_button)
         row.addWidget(self.topic, 1)
         row.addWidget(self.new_button)
+        row.addWidget(self.outside_button)
         row.addWidget(refresh)
         layout.addLayout(row)
 
@@ -93,3 +98,8 @@ class UnansweredPanel(QWidget):
         group = self._current()
         if group is not None:
             self.new_topic.emit(group.representative, group.lang)
+
+    def _not_ours(self) -> None:
+        group = self._current()
+        if group is not None:
+            self.not_ours.emit(group.representative, group.lang)

@@ -52,12 +52,19 @@ class ChangeStructure(QUndoCommand):
         self.before = doc.snapshot(file)
         mutate(doc.data.get(file))
         self.after = doc.snapshot(file)
-        doc.data[file] = copy.deepcopy(self.before)
+        self._put(self.before)
+
+    def _put(self, data: Any) -> None:
+        """Set the file's data; a file that did not exist before (outside.yaml) goes away again."""
+        if data is None:
+            self.doc.data.pop(self.file, None)
+        else:
+            self.doc.data[self.file] = copy.deepcopy(data)
 
     def redo(self) -> None:
-        self.doc.data[self.file] = copy.deepcopy(self.after)
+        self._put(self.after)
         self.changed(True)
 
     def undo(self) -> None:
-        self.doc.data[self.file] = copy.deepcopy(self.before)
+        self._put(self.before)
         self.changed(True)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+import yaml
 from PySide6.QtCore import QTimer, Signal, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -25,6 +26,13 @@ from kiosk.studio.workers import JobRunner
 
 log = logging.getLogger(__name__)
 ROLE = Qt.UserRole
+RAW_FILES = {  # kind -> heading, what the file holds, the text of a new file
+    "lexicon": ("Synonyms and common mis-hearings",
+                "one list per line of words that mean the same, the main word first.", "synonyms:\n"),
+    "outside": ("Not answered here",
+                "questions visitors ask that this venue does not answer, per language. The kiosk hands "
+                "them to the help desk instead of guessing (after retraining).", "questions:\n  zh:\n  en:\n"),
+}
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -123,6 +131,7 @@ class StudioWindow(QMainWindow):
         self.unanswered.suggest = self._suggest_topic
         self.unanswered.add_example.connect(self.add_example)
         self.unanswered.new_topic.connect(self.new_topic_from)
+        self.unanswered.not_ours.connect(self.add_outside)
         self.unanswered.loaded.connect(lambda n: self.tabs.setTabText(2, f"Unanswered ({n})"))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.try_panel, "Try it")
@@ -186,6 +195,9 @@ class StudioWindow(QMainWindow):
         lexicon = QTreeWidgetItem(["Synonyms (lexicon.yaml)"])
         lexicon.setData(0, ROLE, ("lexicon.yaml", (), "lexicon"))
         self.tree.addTopLevelItem(lexicon)
+        outside = QTreeWidgetItem(["Not answered here (outside.yaml)"])
+        outside.setData(0, ROLE, ("outside.yaml", (), "outside"))
+        self.tree.addTopLevelItem(outside)
         self.tree.blockSignals(False)
         self._mark_tree()
 
@@ -244,8 +256,8 @@ class StudioWindow(QMainWindow):
         self.form, self.raw_editor = None, None
         spec = {"venue": specs.VENUE, "floors": specs.FLOORS, "place": specs.PLACE, "topic": specs.TOPIC,
                 "flow": specs.FLOW}.get(kind)
-        if kind == "lexicon":
-            widget = self._raw_editor(file)
+        if kind in RAW_FILES:
+            widget = self._raw_editor(file, kind)
         elif spec is None or self.doc.get(file, path) is None and path:
             widget = QLabel("Choose an item on the left, or add one with the toolbar.")
         else:
@@ -259,12 +271,14 @@ class StudioWindow(QMainWindow):
             old.deleteLater()
         self.delete_action.setEnabled(kind in ("place", "topic", "flow"))
 
-    def _raw_editor(self, file: str) -> QWidget:
+    def _raw_editor(self, file: str, kind: str) -> QWidget:
         host = QWidget()
         layout = QVBoxLayout(host)
-        layout.addWidget(QLabel(f"<h2>Synonyms and common mis-hearings</h2>{file}: one list per line of words that "
-                                "mean the same, the main word first. Edited as text (comments kept)."))
-        editor = QPlainTextEdit(self.doc.text_of(file) if file in self.doc.data or file in self.doc.raw_text else "synonyms:\n")
+        heading, explain, empty = RAW_FILES[kind]
+        label = QLabel(f"<h2>{heading}</h2>{file}: {explain} Edited as text (comments kept).")
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        editor = QPlainTextEdit(self.doc.text_of(file) if file in self.doc.data or file in self.doc.raw_text else empty)
         editor.textChanged.connect(lambda: self._raw_changed(file, editor.toPlainText()))
         layout.addWidget(editor, 1)
         self.raw_editor = editor
@@ -364,6 +378,28 @@ class StudioWindow(QMainWindow):
 
         self.change_structure("topics.yaml", f"add example '{question}'", mutate, select=("topics", topic_index))
         self.status.setText(f"Added “{question}” to topic {topic_index + 1}; save to keep it.")
+
+    def add_outside(self, question: str, lang: str) -> None:
+        """List a visitor's question in outside.yaml: not answered here, handed to the help desk."""
+        lang = lang if lang in self.doc.languages else self.doc.languages[0]
+        if "outside.yaml" in self.doc.raw_text:  # typed as text: carry on from what was typed
+            try:
+                self.doc.data["outside.yaml"] = yaml.safe_load(self.doc.raw_text.pop("outside.yaml")) or {}
+            except yaml.YAMLError:
+                self.status.setText("outside.yaml has a mistake; fix it before adding questions to it.")
+                return
+
+        def mutate(_: Any) -> None:
+            data = self.doc.data.get("outside.yaml")
+            if not isinstance(data, dict):
+                data = self.doc.data["outside.yaml"] = {}
+            if not isinstance(data.get("questions"), dict):
+                data["questions"] = {}
+            lst = data["questions"].get(lang)
+            data["questions"][lang] = (lst if isinstance(lst, list) else ([lst] if lst else [])) + [question]
+
+        self.change_structure("outside.yaml", f"not answered here: '{question}'", mutate)
+        self.status.setText(f"“{question}” is listed as not answered here; save and retrain to teach the kiosk.")
 
     def new_topic_from(self, question: str, lang: str) -> None:
         self.add_topic(question, lang if lang in self.doc.languages else "")
