@@ -86,12 +86,13 @@ def test_outside_questions_are_not_dev_questions(venue) -> None:
     """outside.yaml (questions the venue does not answer, trained as "I don't know") was written
     without the dev set: none of its questions is a dev question or a near copy of one."""
     name, pack, _ = venue
-    dev = [(normalize(i.q, "zh").replace(" ", ""), i.q) for i in _devset(name).single]
+    dev = [normalize(i.q, "zh").replace(" ", "") for i in _devset(name).single]
     near = []
     for lang, items in pack.outside.items():
         for q in items:
             own = normalize(q, lang).replace(" ", "")
-            near += [(q, d) for n, d in dev if n == own or _bigram_overlap(n, own) >= 0.8]
+            if any(n == own or _bigram_overlap(n, own) >= 0.8 for n in dev):
+                near.append(q)  # only the pack's side is shown: the held-out questions stay unread
     assert near == []
 
 
