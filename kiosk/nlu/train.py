@@ -106,8 +106,9 @@ def negatives_for(pack: VenuePack, lexical: Any = None) -> list[Example]:
                 out.append(Example(NONE_INTENT, lang, q))
         near = near_domain(lang, pack_text(pack, lang))
         random.Random(f"{pack.id}/{lang}").shuffle(near)  # a spread of entities and frames, reproducibly
-        out += [Example(NONE_INTENT, lang, q) for q in near[:max(150, own[lang] // NEAR_DOMAIN_SHARE)]]
-        out += [Example(NONE_INTENT, lang, q) for q in pack.outside.get(lang, [])]  # staff's own list
+        outside = pack.outside.get(lang, [])  # the staff's own near-domain questions take the place of templated ones
+        out += [Example(NONE_INTENT, lang, q) for q in near[:max(0, max(150, own[lang] // NEAR_DOMAIN_SHARE) - len(outside))]]
+        out += [Example(NONE_INTENT, lang, q) for q in outside]
     return out
 
 
