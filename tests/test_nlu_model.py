@@ -161,3 +161,20 @@ def test_trained_model_keeps_follow_up_look_alikes(trained_dir: Path) -> None:
     for followup, topics in meta["lookalikes"].items():
         assert followup in intents and "." in followup
         assert all(t in intents and "." not in t and t != followup.split(".")[0] for t in topics)
+
+
+def test_unnamed_follow_up_lends_its_mass_to_its_look_alike_topic(trained_dir: Path, monkeypatch) -> None:
+    """Out of context, when the model's best reading is a follow-up whose topic the question does not
+    name, that mass goes to the topic its questions read like; with the topic named it stays."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    probs = {i: 0.0 for i in matcher.runtime.labels}
+    probs.update({"opening-hours.saturday": 0.9, "restroom": 0.02, "opening-hours": 0.01})
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: probs)
+    monkeypatch.setattr(matcher.runtime, "lookalikes", {"opening-hours.saturday": ["restroom"]})
+    unnamed = matcher.model_scores("周六", "zh", None, {"opening-hours.saturday": 0.0})
+    assert unnamed["restroom"] == pytest.approx(0.92)
+    named = matcher.model_scores("周六开吗", "zh", None, {"opening-hours.saturday": 1.0})
+    assert named["restroom"] == pytest.approx(0.02)
+    assert max(named["opening-hours"], named["opening-hours.saturday"]) == pytest.approx(0.91)
+    in_context = matcher.model_scores("周六呢", "zh", "opening-hours", {})
+    assert in_context["restroom"] == pytest.approx(0.02)
