@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/dialog.py [--venue NAME ...] [--misses] [--train] [--by-batch]
 
 Prints, per venue: in-domain answers right, "offered" (of the in-domain questions not answered,
-how many got the right topic among the buttons offered with "please rephrase"), out-of-domain handed off, multi-turn dialogs right,
+how many got the right topic among the buttons offered with "please rephrase"; "carried": of the
+right ones, how many got the topic whose answer carries the expected follow-up's answer, see
+kiosk.dialog.evaluate.carries_answer), out-of-domain handed off, multi-turn dialogs right,
 p50/p95 reply time per turn (ms) and the pack load time, for the lexical matcher alone, the
 intent model alone and both combined (the model rows need `kiosk train --venue venues/NAME`
 first, or --train to train one in memory, which also prints the training time). The dev set is
@@ -112,11 +114,11 @@ def main() -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'venue':26} {'matcher':9} {'batch':7} {'in-domain':>14} {'offered':>8} {'out-of-domain':>16} {'dialogs':>12} "
+    print(f"{'venue':26} {'matcher':9} {'batch':7} {'in-domain':>14} {'offered':>8} {'carried':>8} {'out-of-domain':>16} {'dialogs':>12} "
           f"{'p50 ms':>7} {'p95 ms':>7} {'load ms':>8}")
     for r in rows:
         print(f"{r['venue']:26} {r['matcher']:9} {r['batch']:7} {r['in_domain']:>7} {r['in_domain_rate']:6.1%} "
-              f"{r['offered']:>8} {r['out_of_domain']:>8} {r['out_of_domain_rate']:6.1%} {r['dialogs']:>5} {r['dialog_rate']:6.1%} "
+              f"{r['offered']:>8} {r['carried']:>8} {r['out_of_domain']:>8} {r['out_of_domain_rate']:6.1%} {r['dialogs']:>5} {r['dialog_rate']:6.1%} "
               f"{r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['pack_load_ms'] + r['index_ms']:8.0f}")
         for m in r.get("misses", []):
             print("   miss:", json.dumps(m, ensure_ascii=False))
