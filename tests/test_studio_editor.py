@@ -107,13 +107,12 @@ def test_undo_redo_of_typing_and_of_adding_a_topic(qtbot, studio: StudioWindow) 
     qtbot.waitUntil(lambda: _idle(win) and win.problems == [], timeout=20000)
 
 
-def test_unanswered_question_becomes_an_example(qtbot, pack: Path, tmp_path: Path) -> None:
-    db = tmp_path / "analytics.sqlite3"
+def _studio_with_unanswered(qtbot, pack: Path, db: Path, questions: tuple[str, ...], groups: int) -> StudioWindow:
+    """A studio whose analytics hold ``questions`` as the kiosk answered them (not well)."""
     engine = DialogEngine(load_pack(pack))
     with Recorder(db, "mini-hall") as rec:
-        for question in ("哪里能买到门票呀", "哪里能买门票", "wifi password?"):
-            session = engine.new_session()
-            reply = session.handle(question)
+        for question in questions:
+            reply = engine.new_session().handle(question)
             assert reply.state in ("rephrase", "handoff", "clarifying") or reply.confidence < 0.6
             rec.record_turn(reply, "mini-hall", "voice", reply.latency_ms, question=question)
         rec.flush()
@@ -121,7 +120,13 @@ def test_unanswered_question_becomes_an_example(qtbot, pack: Path, tmp_path: Pat
     win.setProperty("force_close", True)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: _idle(win) and len(win.unanswered.groups) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: _idle(win) and len(win.unanswered.groups) == groups, timeout=20000)
+    return win
+
+
+def test_unanswered_question_becomes_an_example(qtbot, pack: Path, tmp_path: Path) -> None:
+    win = _studio_with_unanswered(qtbot, pack, tmp_path / "analytics.sqlite3",
+                                  ("哪里能买到门票呀", "哪里能买门票", "wifi password?"), 2)
     reps = [g.representative for g in win.unanswered.groups]
     assert reps[0] in ("哪里能买到门票呀", "哪里能买门票") and win.unanswered.groups[0].count == 2
 
@@ -191,18 +196,7 @@ def test_retrain_from_the_studio_shows_progress_and_the_model_answers(qtbot, stu
 def test_unanswered_question_not_answered_here_goes_to_outside_yaml(qtbot, pack: Path, tmp_path: Path) -> None:
     """Staff mark a question as not the venue's: it lands in outside.yaml, the pack stays valid,
     and undo takes the new file away again."""
-    db = tmp_path / "analytics.sqlite3"
-    engine = DialogEngine(load_pack(pack))
-    with Recorder(db, "mini-hall") as rec:
-        session = engine.new_session()
-        reply = session.handle("哪里可以打车")
-        rec.record_turn(reply, "mini-hall", "voice", reply.latency_ms, question="哪里可以打车")
-        rec.flush()
-    win = StudioWindow(pack, None, db_path=db)
-    win.setProperty("force_close", True)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: _idle(win) and len(win.unanswered.groups) == 1, timeout=20000)
+    win = _studio_with_unanswered(qtbot, pack, tmp_path / "analytics.sqlite3", ("哪里可以打车",), 1)
     win.unanswered.list.setCurrentRow(0)
     win.unanswered.outside_button.click()
     assert win.doc.get("outside.yaml", ("questions", "zh")) == ["哪里可以打车"]
