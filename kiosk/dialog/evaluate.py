@@ -76,7 +76,7 @@ def load_devset(*paths: str | Path) -> DevSet:
 
 def is_right(reply: Reply, expect: str | None, pack: VenuePack | None = None) -> bool:
     """Out of domain: handed off or asked to rephrase. In domain: the expected intent answered, or
-    (with ``pack``) its topic answered with a reply that carries the expected follow-up's answer."""
+    (with ``pack``) another topic or follow-up whose answer carries the expected answer."""
     if expect is None:
         return reply.state in (REPHRASE, HANDOFF)
     if reply.state not in (ANSWERED, ASKING) or reply.intent is None:
@@ -88,18 +88,26 @@ CARRIED_WORDING = 0.8
 
 
 def carries_answer(pack: VenuePack, got: str, expect: str, lang: str) -> bool:
-    """Whether topic ``got``'s answer holds the answer of its follow-up ``expect``: every number of
-    it and at least CARRIED_WORDING of its wording (character pairs), so the visitor heard the fact.
-    ("文创店几点关门": the shop's answer says "9:00到17:00营业"; its hours follow-up says "9:00到17:00。")"""
-    topic = pack.topic(got) if "." not in got and expect.startswith(f"{got}.") else None
-    followup = next((f for f in topic.followups if f.id == expect), None) if topic else None
-    if followup is None:
-        return False
-    given, wanted = topic.answer.get(lang, ""), followup.answer.get(lang, "")
+    """Whether the answer of ``got`` (a topic or follow-up) holds the answer of ``expect``: every
+    number of it and at least CARRIED_WORDING of its wording (character pairs), so the visitor heard
+    the fact. ("文创店几点关门": the shop's answer says "9:00到17:00营业"; its hours follow-up says
+    "9:00到17:00。"; a pack may also give the same prices in two topics.)"""
+    given, wanted = _answer_of(pack, got, lang), _answer_of(pack, expect, lang)
     pairs = _pairs(wanted)
-    if len(pairs) < 4 or not set(re.findall(r"\d+", wanted)) <= set(re.findall(r"\d+", given)):
+    if not given or len(pairs) < 4 or not set(re.findall(r"\d+", wanted)) <= set(re.findall(r"\d+", given)):
         return False
     return len(pairs & _pairs(given)) >= CARRIED_WORDING * len(pairs)
+
+
+def _answer_of(pack: VenuePack, intent: str, lang: str) -> str:
+    """The answer text of a topic or follow-up id ("" for anything else)."""
+    topic = pack.topic(intent.split(".")[0])
+    if topic is None:
+        return ""
+    if "." not in intent:
+        return topic.answer.get(lang, "")
+    followup = next((f for f in topic.followups if f.id == intent), None)
+    return followup.answer.get(lang, "") if followup else ""
 
 
 def _pairs(text: str) -> set[str]:
@@ -116,7 +124,7 @@ class EvalResult:
     dialogs_right: int = 0
     dialogs_total: int = 0
     offered: int = 0  # in-domain questions not answered, whose right topic was offered to touch
-    carried: int = 0  # right because the topic's answer carries the expected follow-up's (see carries_answer)
+    carried: int = 0  # right because another answer carries the expected one (see carries_answer)
     latencies_ms: list[float] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
 
