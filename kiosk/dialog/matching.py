@@ -201,13 +201,20 @@ class LexicalMatcher:
         norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
         return {f: v / norm for f, v in weights.items() if v > 0}
 
+    def query(self, text: str, lang: str) -> dict[str, float]:
+        """The weighted features of a visitor's raw text, as the examples have theirs."""
+        return self._weigh(features(self.prepare(text, lang), lang))
+
     def similarities(self, text: str, lang: str) -> dict[str, float]:
-        """Best similarity per intent over its examples.
+        """Best similarity per intent over its examples (see :meth:`similarities_of`)."""
+        return self.similarities_of(self.query(text, lang))
+
+    def similarities_of(self, q: dict[str, float]) -> dict[str, float]:
+        """Best similarity per intent for the query ``q``.
 
         Similarity blends the cosine with the share of the query the example explains, so a
         one-word question ("票") still reaches the topics that contain that word.
         """
-        q = self._weigh(features(self.prepare(text, lang), lang))
         best = self._nearest(q, self.examples, self.postings)
         profile: dict[str, float] = defaultdict(float)
         for f, w in q.items():
@@ -233,12 +240,11 @@ class LexicalMatcher:
                 best[intent] = sim
         return best
 
-    def outside_factor(self, text: str, lang: str, sims: dict[str, float]) -> float:
-        """Below 1 when the question reads more like one the venue does not answer (outside.yaml)
-        than like any of its own questions: (best own / best outside) ** OUTSIDE_POWER."""
+    def outside_factor(self, q: dict[str, float], sims: dict[str, float]) -> float:
+        """Below 1 when the query ``q`` reads more like a question the venue does not answer
+        (outside.yaml) than like any of its own: (best own / best outside) ** OUTSIDE_POWER."""
         if not self.outside_examples:
             return 1.0
-        q = self._weigh(features(self.prepare(text, lang), lang))
         outside = self._nearest(q, self.outside_examples, self.outside_postings).get(OUTSIDE, 0.0)
         own = max(sims.values(), default=0.0)
         return 1.0 if outside <= own else (own / outside) ** self.OUTSIDE_POWER
@@ -249,7 +255,8 @@ class LexicalMatcher:
 
     def scores(self, text: str, lang: str, context: str | None = None) -> "LexicalScores":
         """Every intent's score, best first, with the factors applied (for other matchers too)."""
-        sims = self.similarities(text, lang)
+        q = self.query(text, lang)
+        sims = self.similarities_of(q)
         for flow_id in self._case_keywords:  # "身份证丢了": a named case makes its flow likelier
             if sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM and self.match_case(flow_id, text, lang):
                 sims[flow_id] = min(1.0, sims[flow_id] + self.CASE_BOOST)
@@ -261,7 +268,7 @@ class LexicalMatcher:
                     sims[intent] = sim
         scored = []
         # words the pack never uses, or a question the venue lists as not its own: about something else
-        novel = self.novelty.factor(text, lang) * self.outside_factor(text, lang, sims)
+        novel = self.novelty.factor(text, lang) * self.outside_factor(q, sims)
         context_weights = self.context_weights(sims, text, lang, ctx_topic)
         for intent, s in sims.items():
             if "." in intent:  # a follow-up leans on the previous topic
