@@ -183,13 +183,13 @@ def test_a_topic_answer_that_carries_the_follow_up_answer_counts_as_right(mini_p
     the students' follow-up says (the same numbers and most of its wording)."""
     from kiosk.dialog.evaluate import carries_answer
 
-    assert not carries_answer(load_pack(mini_pack_dir), "ticket-price", "ticket-price.students", "zh")
+    assert not carries_answer(DialogEngine(load_pack(mini_pack_dir)), "ticket-price", "ticket-price.students", "zh")
     topics = mini_pack_dir / "topics.yaml"
     text = topics.read_text(encoding="utf-8")
     topics.write_text(text.replace("zh: 门票20元。", "zh: 门票20元，学生10元。", 1), encoding="utf-8")
-    pack = load_pack(mini_pack_dir)
-    assert carries_answer(pack, "ticket-price", "ticket-price.students", "zh")
-    assert not carries_answer(pack, "ticket-price", "ticket-price.students", "en")  # the English answer does not
-    assert not carries_answer(pack, "restroom", "ticket-price.students", "zh")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert carries_answer(engine, "ticket-price", "ticket-price.students", "zh")
+    assert not carries_answer(engine, "ticket-price", "ticket-price.students", "en")  # the English answer does not
+    assert not carries_answer(engine, "restroom", "ticket-price.students", "zh")
     topics.write_text(text.replace("zh: 门票20元。", "zh: 门票20元，学生12元。", 1), encoding="utf-8")
-    assert not carries_answer(load_pack(mini_pack_dir), "ticket-price", "ticket-price.students", "zh")
+    assert not carries_answer(DialogEngine(load_pack(mini_pack_dir)), "ticket-price", "ticket-price.students", "zh")

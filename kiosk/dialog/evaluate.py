@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 
 from kiosk.dialog.engine import ANSWERED, ASKING, HANDOFF, REPHRASE, DialogEngine, Reply
-from kiosk.pack.model import VenuePack
 
 
 @dataclass
@@ -74,40 +73,32 @@ def load_devset(*paths: str | Path) -> DevSet:
     return DevSet(venue, single, dialogs)
 
 
-def is_right(reply: Reply, expect: str | None, pack: VenuePack | None = None) -> bool:
+def is_right(reply: Reply, expect: str | None, engine: DialogEngine | None = None) -> bool:
     """Out of domain: handed off or asked to rephrase. In domain: the expected intent answered, or
-    (with ``pack``) another topic or follow-up whose answer carries the expected answer."""
+    (with ``engine``) another topic or follow-up whose answer carries the expected answer."""
     if expect is None:
         return reply.state in (REPHRASE, HANDOFF)
     if reply.state not in (ANSWERED, ASKING) or reply.intent is None:
         return False
-    return reply.intent == expect or (pack is not None and carries_answer(pack, reply.intent, expect, reply.lang))
+    return reply.intent == expect or (engine is not None and carries_answer(engine, reply.intent, expect, reply.lang))
 
 
 CARRIED_WORDING = 0.8
 
 
-def carries_answer(pack: VenuePack, got: str, expect: str, lang: str) -> bool:
-    """Whether the answer of ``got`` (a topic or follow-up) holds the answer of ``expect``: every
-    number of it and at least CARRIED_WORDING of its wording (character pairs), so the visitor heard
-    the fact. ("文创店几点关门": the shop's answer says "9:00到17:00营业"; its hours follow-up says
-    "9:00到17:00。"; a pack may also give the same prices in two topics.)"""
-    given, wanted = _answer_of(pack, got, lang), _answer_of(pack, expect, lang)
+def carries_answer(engine: DialogEngine, got: str, expect: str, lang: str) -> bool:
+    """Whether the answer of topic or follow-up ``got`` holds the answer of topic or follow-up
+    ``expect``: every number of it and at least CARRIED_WORDING of its wording (character pairs),
+    so the visitor heard the fact. ("文创店几点关门": the shop's answer says "9:00到17:00营业"; its
+    hours follow-up says "9:00到17:00。"; a pack may also give the same prices in two topics.)"""
+    if any(engine.pack.topic(i.split(".")[0]) is None for i in (got, expect)):
+        return False  # flows and their cases are scored by id only
+    given = (engine.answer_of(got, lang) or ("",))[0]
+    wanted = (engine.answer_of(expect, lang) or ("",))[0]
     pairs = _pairs(wanted)
     if not given or len(pairs) < 4 or not set(re.findall(r"\d+", wanted)) <= set(re.findall(r"\d+", given)):
         return False
     return len(pairs & _pairs(given)) >= CARRIED_WORDING * len(pairs)
-
-
-def _answer_of(pack: VenuePack, intent: str, lang: str) -> str:
-    """The answer text of a topic or follow-up id ("" for anything else)."""
-    topic = pack.topic(intent.split(".")[0])
-    if topic is None:
-        return ""
-    if "." not in intent:
-        return topic.answer.get(lang, "")
-    followup = next((f for f in topic.followups if f.id == intent), None)
-    return followup.answer.get(lang, "") if followup else ""
 
 
 def _pairs(text: str) -> set[str]:
@@ -177,7 +168,7 @@ def evaluate(engine: DialogEngine, devset: DevSet) -> EvalResult:
     for item in devset.single:
         reply, ms = _timed(engine.new_session(), item.q)
         result.latencies_ms.append(ms)
-        ok = is_right(reply, item.expect, engine.pack)
+        ok = is_right(reply, item.expect, engine)
         result.carried += ok and item.expect is not None and reply.intent != item.expect
         if item.expect:
             result.in_domain_total += 1
@@ -195,7 +186,7 @@ def evaluate(engine: DialogEngine, devset: DevSet) -> EvalResult:
         for turn in turns:
             reply, ms = _timed(session, turn.q)
             result.latencies_ms.append(ms)
-            if not is_right(reply, turn.expect, engine.pack):
+            if not is_right(reply, turn.expect, engine):
                 all_ok = False
                 result.misses.append({"dialog": name, "q": turn.q, "expect": turn.expect, "got": reply.intent,
                                       "state": reply.state, "confidence": reply.confidence})
