@@ -69,10 +69,11 @@ def validate_pack(root: str | Path) -> tuple[VenuePack | None, list[Problem]]:
     topics = schema.check_topics(docs["topics.yaml"], venue, places, problems) if "topics.yaml" in docs else []
     flows = schema.check_flows(docs["flows.yaml"], venue, places, problems) if "flows.yaml" in docs else []
     groups = schema.check_lexicon(docs.get("lexicon.yaml"), venue.languages, problems)
-    outside = schema.check_outside(docs.get("outside.yaml"), venue.languages, topics, flows, problems)
     schema.check_cross(venue, places, docs, topics, flows, problems)
     flat = {lang: [w for g in gs for w in g] for lang, gs in groups.items()}
-    pack = VenuePack(root, venue, floors, places, topics, flows, flat, groups, content_hash(root), outside)
+    pack = VenuePack(root, venue, floors, places, topics, flows, flat, groups, content_hash(root))
+    if "outside.yaml" in docs:
+        pack.outside = schema.check_outside(docs["outside.yaml"], venue.languages, pack.examples(), problems)
     return pack, problems
 
 

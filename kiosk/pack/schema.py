@@ -307,18 +307,17 @@ def check_lexicon(doc: SourceDoc | None, languages: list[str], problems: list[Pr
     return out
 
 
-def check_outside(doc: SourceDoc | None, languages: list[str], topics: list[Topic], flows: list[Flow],
+def check_outside(doc: SourceDoc, languages: list[str], examples: list[tuple[str, str, str]],
                   problems: list[Problem]) -> Phrases:
-    """outside.yaml: questions the venue does not answer; none may also be a topic's or flow's question."""
-    if doc is None:
-        return {}
+    """outside.yaml: questions the venue does not answer; none may also be one of the pack's
+    ``examples`` (intent, lang, question: see :meth:`VenuePack.examples`)."""
     c = Checker(doc, languages, problems)
     data = doc.data if isinstance(doc.data, dict) else {}
     if doc.data is not None and not isinstance(doc.data, dict):
         c.problem("", f"expected a mapping with 'questions', got {_describe(doc.data)}")
     c.unknown_keys(data, "", {"questions"})
     outside = c.phrases(data, "", "questions", minimum=0, required=False)
-    answered = _question_owners(topics, flows)
+    answered = {(lang, _plain(q)): intent for intent, lang, q in examples}
     for lang, items in outside.items():
         for i, q in enumerate(items):
             owner = answered.get((lang, _plain(q)))
@@ -326,17 +325,6 @@ def check_outside(doc: SourceDoc | None, languages: list[str], topics: list[Topi
                 c.problem(f"questions.{lang}[{i}]", f"'{q}' is also a question of '{owner}': "
                           "remove it here or there (the kiosk cannot both answer and hand it off)")
     return outside
-
-
-def _question_owners(topics: list[Topic], flows: list[Flow]) -> dict[tuple[str, str], str]:
-    owners: dict[tuple[str, str], str] = {}
-    for item in [*topics, *flows]:
-        for lang, qs in item.questions.items():
-            owners.update({(lang, _plain(q)): item.id for q in qs})
-        for f in getattr(item, "followups", []):
-            for lang, qs in f.questions.items():
-                owners.update({(lang, _plain(q)): f.id for q in qs})
-    return owners
 
 
 def _plain(text: str) -> str:
