@@ -206,3 +206,16 @@ def test_unanswered_question_not_answered_here_goes_to_outside_yaml(qtbot, pack:
     win.undo.undo()
     assert "outside.yaml" not in win.doc.data
     win.runner.wait()
+
+
+def test_not_answered_here_keeps_outside_text_with_a_mistake(studio: StudioWindow) -> None:
+    """Adding to outside.yaml while its typed text is not valid YAML changes nothing and loses nothing."""
+    studio.doc.raw_text["outside.yaml"] = "questions:\n  zh: [附近有银行吗\n"
+    studio.add_outside("哪里可以打车", "zh")
+    assert studio.doc.raw_text["outside.yaml"] == "questions:\n  zh: [附近有银行吗\n"
+    assert "outside.yaml" not in studio.doc.data
+    assert "mistake" in studio.status.text()
+    studio.doc.raw_text["outside.yaml"] = "questions:\n  zh: [附近有银行吗]\n"
+    studio.add_outside("哪里可以打车", "zh")
+    assert studio.doc.get("outside.yaml", ("questions", "zh")) == ["附近有银行吗", "哪里可以打车"]
+    assert "outside.yaml" not in studio.doc.raw_text

@@ -369,12 +369,7 @@ class StudioWindow(QMainWindow):
         lang = lang if lang in self.doc.languages else self.doc.languages[0]
 
         def mutate(_: Any) -> None:
-            qs = self.doc.get("topics.yaml", ("topics", topic_index, "questions"))
-            if not isinstance(qs, dict):
-                qs = {}
-                self.doc.set("topics.yaml", ("topics", topic_index, "questions"), qs)
-            lst = qs.get(lang)
-            qs[lang] = (lst if isinstance(lst, list) else ([lst] if lst else [])) + [question]
+            self._append_question("topics.yaml", ("topics", topic_index, "questions"), lang, question)
 
         self.change_structure("topics.yaml", f"add example '{question}'", mutate, select=("topics", topic_index))
         self.status.setText(f"Added “{question}” to topic {topic_index + 1}; save to keep it.")
@@ -384,22 +379,29 @@ class StudioWindow(QMainWindow):
         lang = lang if lang in self.doc.languages else self.doc.languages[0]
         if "outside.yaml" in self.doc.raw_text:  # typed as text: carry on from what was typed
             try:
-                self.doc.data["outside.yaml"] = yaml.safe_load(self.doc.raw_text.pop("outside.yaml")) or {}
-            except yaml.YAMLError:
+                typed = yaml.safe_load(self.doc.raw_text["outside.yaml"]) or {}
+            except yaml.YAMLError:  # the typed text stays as it is
                 self.status.setText("outside.yaml has a mistake; fix it before adding questions to it.")
                 return
+            self.doc.data["outside.yaml"] = typed
+            del self.doc.raw_text["outside.yaml"]
 
         def mutate(_: Any) -> None:
-            data = self.doc.data.get("outside.yaml")
-            if not isinstance(data, dict):
-                data = self.doc.data["outside.yaml"] = {}
-            if not isinstance(data.get("questions"), dict):
-                data["questions"] = {}
-            lst = data["questions"].get(lang)
-            data["questions"][lang] = (lst if isinstance(lst, list) else ([lst] if lst else [])) + [question]
+            if not isinstance(self.doc.data.get("outside.yaml"), dict):
+                self.doc.data["outside.yaml"] = {}
+            self._append_question("outside.yaml", ("questions",), lang, question)
 
         self.change_structure("outside.yaml", f"not answered here: '{question}'", mutate)
         self.status.setText(f"“{question}” is listed as not answered here; save and retrain to teach the kiosk.")
+
+    def _append_question(self, file: str, path: Path_, lang: str, question: str) -> None:
+        """Append ``question`` to the ``lang`` list of the per-language mapping at ``path``."""
+        qs = self.doc.get(file, path)
+        if not isinstance(qs, dict):
+            qs = {}
+            self.doc.set(file, path, qs)
+        lst = qs.get(lang)
+        qs[lang] = (lst if isinstance(lst, list) else ([lst] if lst else [])) + [question]
 
     def new_topic_from(self, question: str, lang: str) -> None:
         self.add_topic(question, lang if lang in self.doc.languages else "")
