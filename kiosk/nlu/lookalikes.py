@@ -3,7 +3,9 @@
 "可以拍照不" after the Shen Zhou scroll is that scroll's photography follow-up, but asked on its own
 the model gives most of it to the photography topic. Found once at training time: for each follow-up,
 the topics (outside its own) that the lexical matcher ranks first for at least a share of the
-follow-up's example questions. In its topic's context a follow-up then counts their model mass as its own.
+follow-up's example questions. In its topic's context a follow-up then counts their model mass as its own;
+out of context, a follow-up whose topic the question does not name lends its mass to them
+(see kiosk.nlu.runtime.CombinedMatcher).
 """
 from __future__ import annotations
 
