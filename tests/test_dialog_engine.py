@@ -193,3 +193,16 @@ def test_a_topic_answer_that_carries_the_follow_up_answer_counts_as_right(mini_p
     assert not carries_answer(engine, "restroom", "ticket-price.students", "zh")
     topics.write_text(text.replace("zh: 门票20元。", "zh: 门票20元，学生12元。", 1), encoding="utf-8")
     assert not carries_answer(DialogEngine(load_pack(mini_pack_dir)), "ticket-price", "ticket-price.students", "zh")
+
+
+def test_english_synonyms_are_replaced_once_left_to_right() -> None:
+    """A variant inside the main word ("provident fund" in "housing provident fund") is not replaced
+    again, and the longest variant wins."""
+    from kiosk.dialog.matching import Canonicalizer
+
+    canon = Canonicalizer({"en": [["housing provident fund", "housing fund", "provident fund"]],
+                           "zh": [["公积金", "住房公积金", "工积金"]]})
+    assert canon("can i use my housing fund", "en") == "can i use my housing provident fund"
+    assert canon("housing provident fund withdrawal", "en") == "housing provident fund withdrawal"
+    assert canon("my provident fund", "en") == "my housing provident fund"
+    assert canon("住房公积金和工积金", "zh") == "公积金和公积金"

@@ -178,3 +178,21 @@ def test_unnamed_follow_up_lends_its_mass_to_its_look_alike_topic(trained_dir: P
     assert max(named["opening-hours"], named["opening-hours.saturday"]) == pytest.approx(0.91)
     in_context = matcher.model_scores("周六呢", "zh", "opening-hours", {})
     assert in_context["restroom"] == pytest.approx(0.02)
+
+
+def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trained_dir: Path, monkeypatch) -> None:
+    """"身份证过期了" names the ID card flow's subject and its renewal case: it is that case even when
+    the model reads it as another topic; naming only the case ("票过期了") changes nothing."""
+    pack = load_pack(trained_dir)
+    matcher, _ = load_matcher(pack)
+    probs = {i: 0.0 for i in matcher.runtime.labels}
+    probs.update({"ticket-refund": 0.95, "id-card": 0.01})
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: probs)
+    ranked = matcher.rank("身份正过期了", "zh")  # a mis-heard subject is still named
+    assert ranked[0].intent == "id-card"
+    assert ranked[0].score >= ranked[1].score + CombinedMatcher.NAMED_CASE_LEAD - 1e-4
+    engine = build_engine(pack)[0]
+    engine.matcher = matcher
+    assert engine.new_session().handle("身份正过期了").intent == "id-card.renewal"
+    assert matcher.rank("票过期了", "zh")[0].intent == "ticket-refund"
+    assert matcher.rank("my ID card has expired", "en")[0].intent == "id-card"

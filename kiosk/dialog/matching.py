@@ -36,34 +36,30 @@ def calibrate(score: float, midpoint: float = 0.40, slope: float = 10.0) -> floa
 
 
 class Canonicalizer:
-    """Replaces synonyms and known mis-hearings by the main word of their group."""
+    """Replaces synonyms and known mis-hearings by the main word of their group, left to right,
+    longest first, so a replacement is never replaced again ("housing fund" and "housing provident
+    fund" both become "housing provident fund", not "housing housing provident fund")."""
 
     def __init__(self, groups: dict[str, list[list[str]]]) -> None:
-        self._pairs: dict[str, list[tuple[str, str]]] = {}
         self._by_first: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for lang, gs in groups.items():
             pairs = []
             for g in gs:
                 main = normalize(g[0], lang)
-                pairs += [(normalize(w, lang), main) for w in g[1:] if normalize(w, lang)]
+                # the main word maps to itself: in English a variant may sit inside it ("provident fund")
+                pairs += [(normalize(w, lang), main) for w in g if normalize(w, lang)]
             pairs.sort(key=lambda p: -len(p[0]))
-            self._pairs[lang] = pairs
             by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for word, main in pairs:  # stays longest first within each first character
-                by_first[word[0]].append((word, main))
+            for word, main in pairs:  # stays longest first within each first character (English: word)
+                by_first[word.split()[0] if lang == "en" else word[0]].append((word, main))
             self._by_first[lang] = dict(by_first)
 
     def __call__(self, text: str, lang: str) -> str:
-        pairs = self._pairs.get(lang)
-        if not pairs:
+        by_first = self._by_first.get(lang)
+        if not by_first:
             return text
         if lang == "en":
-            padded = f" {text} "
-            for word, main in pairs:
-                if f" {word} " in padded:
-                    padded = padded.replace(f" {word} ", f" {main} ")
-            return padded.strip()
-        by_first = self._by_first[lang]
+            return self._words(text.split(), by_first)
         out, i = [], 0
         while i < len(text):  # left-to-right longest match, so replacements never cascade
             for word, main in by_first.get(text[i], ()):
@@ -75,6 +71,22 @@ class Canonicalizer:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    @staticmethod
+    def _words(words: list[str], by_first: dict[str, list[tuple[str, str]]]) -> str:
+        """The same for English, a whole word at a time."""
+        out, i = [], 0
+        while i < len(words):
+            for word, main in by_first.get(words[i], ()):
+                n = word.count(" ") + 1
+                if " ".join(words[i:i + n]) == word:
+                    out.append(main)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out)
 
 
 def features(text: str, lang: str) -> dict[str, float]:
@@ -146,6 +158,7 @@ class LexicalMatcher:
         outside = [(OUTSIDE, lang, features(self.prepare(q, lang), lang)) for lang, qs in pack.outside.items() for q in qs]
         self.outside_examples, self.outside_postings = self._index(outside)
         self._case_keywords = self._build_case_keywords(pack.flows)
+        self._subjects = self._build_subjects(pack)
         self.profile_postings = self._build_profiles(pack, raw)
         self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
 
@@ -258,8 +271,9 @@ class LexicalMatcher:
         q = self.query(text, lang)
         sims = self.similarities_of(q)
         for flow_id in self._case_keywords:  # "身份证丢了": a named case makes its flow likelier
-            if sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM and self.match_case(flow_id, text, lang):
-                sims[flow_id] = min(1.0, sims[flow_id] + self.CASE_BOOST)
+            near = sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM or self.names_subject(flow_id, text, lang)
+            if near and self.match_case(flow_id, text, lang):
+                sims[flow_id] = min(1.0, sims.get(flow_id, 0.0) + self.CASE_BOOST)
         ctx_topic = context.split(".")[0] if context else None
         if ctx_topic:  # "在哪个展厅" after the bronze ding: read it as "铜鼎 在哪个展厅" too
             title = self.pack.title_of(ctx_topic, lang)
@@ -316,6 +330,24 @@ class LexicalMatcher:
             table[fl.id] = rows
         return table
 
+    def _build_subjects(self, pack: VenuePack) -> dict[tuple[str, str], list[str]]:
+        """(flow id, language) -> what the flow is about: the main words of the lexicon groups its
+        title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
+        else the title itself."""
+        subjects: dict[tuple[str, str], list[str]] = {}
+        for fl in pack.flows:
+            for lang, title in fl.title.items():
+                prepared = f" {self.prepare(title, lang)} "
+                mains = {self.prepare(group[0], lang) for group in pack.synonym_groups.get(lang, []) if group}
+                found = sorted(m for m in mains if m and _contains(prepared, m, lang))
+                subjects[(fl.id, lang)] = found or [prepared.strip()]
+        return subjects
+
+    def names_subject(self, flow_id: str, text: str, lang: str) -> bool:
+        """Whether ``text`` names what the flow is about (in any of the lexicon's words for it)."""
+        prepared = f" {self.prepare(text, lang)} "
+        return any(_contains(prepared, s, lang) for s in self._subjects.get((flow_id, lang), ()))
+
     def match_case(self, flow_id: str, text: str, lang: str) -> str | None:
         """The case of ``flow_id`` named in ``text`` (longest keyword wins), or None."""
         prepared = self.prepare(text, lang)
@@ -342,6 +374,11 @@ def points_back(text: str, lang: str) -> bool:
     if lang == "ko":  # with a particle attached: 그건, 거기에
         return any(w.startswith(p) for w in words.split() for p in pointers)
     return any(f" {p} " in f" {words} " for p in pointers)
+
+
+def _contains(padded: str, words: str, lang: str) -> bool:
+    """Whether space-padded, prepared text holds ``words`` (whole words in English)."""
+    return f" {words} " in padded if lang == "en" else words in padded
 
 
 def _stem_words(text: str) -> str:

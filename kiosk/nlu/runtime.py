@@ -100,6 +100,8 @@ class CombinedMatcher:
     SLOPE = 14.0
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
+    NAMED_CASE_BOOST = 0.25  # a flow whose subject and case the question names: this much more,
+    NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
     FOLLOWUP_OVER_TOPIC = 1.0  # out of context a follow-up gets its family's mass when the model likes it this much more than the topic
 
     def __init__(self, pack: VenuePack, runtime: IntentRuntime, lexical: LexicalMatcher | None = None,
@@ -183,8 +185,19 @@ class CombinedMatcher:
         trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
         scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
+        scored = self._named_cases(dict(scored), text, lang)
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
+
+    def _named_cases(self, scores: dict[str, float], text: str, lang: str) -> list[tuple[str, float]]:
+        """A question that names a flow's subject and one of its cases is that flow's: "身份证刷不出来了
+        要换一个" is the ID card renewal even when the model reads 刷不出来 as the social security card's."""
+        for flow in self.pack.flows:
+            if flow.id in scores and self.lexical.names_subject(flow.id, text, lang) \
+                    and self.lexical.match_case(flow.id, text, lang):
+                best = max(scores.values(), default=0.0)
+                scores[flow.id] = min(1.0, max(scores[flow.id] + self.NAMED_CASE_BOOST, best + self.NAMED_CASE_LEAD))
+        return list(scores.items())
 
     def confidence(self, score: float) -> float:
         return 1.0 / (1.0 + math.exp(-self.SLOPE * (score - self.MIDPOINT)))
