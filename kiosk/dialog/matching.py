@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.dialog.novelty import Novelty
@@ -123,6 +123,7 @@ class LexicalScores:
     ranked: list[tuple[str, float]]  # (intent, score), best first
     novelty: float  # the factor for words the pack never uses or outside questions, already in the scores
     context_weights: dict[str, float]  # the conversation's weights, already in the scores
+    named_cases: list[str] = field(default_factory=list)  # flows whose subject and one of whose cases the question names
 
 
 @dataclass
@@ -270,9 +271,14 @@ class LexicalMatcher:
         """Every intent's score, best first, with the factors applied (for other matchers too)."""
         q = self.query(text, lang)
         sims = self.similarities_of(q)
+        named_cases = []
         for flow_id in self._case_keywords:  # "身份证丢了": a named case makes its flow likelier
-            near = sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM or self.names_subject(flow_id, text, lang)
-            if near and self.match_case(flow_id, text, lang):
+            if not self.match_case(flow_id, text, lang):
+                continue
+            subject = self.names_subject(flow_id, text, lang)
+            if subject:
+                named_cases.append(flow_id)
+            if subject or sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM:
                 sims[flow_id] = min(1.0, sims.get(flow_id, 0.0) + self.CASE_BOOST)
         ctx_topic = context.split(".")[0] if context else None
         if ctx_topic:  # "在哪个展厅" after the bronze ding: read it as "铜鼎 在哪个展厅" too
@@ -290,7 +296,7 @@ class LexicalMatcher:
                 s = min(1.0, s * factor)
             scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
-        return LexicalScores(scored, novel, context_weights)
+        return LexicalScores(scored, novel, context_weights, named_cases)
 
     def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:
         """Weights from the conversation so far, beside the follow-up factors.
@@ -334,12 +340,12 @@ class LexicalMatcher:
         """(flow id, language) -> what the flow is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
         else the title itself."""
+        mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
         subjects: dict[tuple[str, str], list[str]] = {}
         for fl in pack.flows:
             for lang, title in fl.title.items():
                 prepared = f" {self.prepare(title, lang)} "
-                mains = {self.prepare(group[0], lang) for group in pack.synonym_groups.get(lang, []) if group}
-                found = sorted(m for m in mains if m and _contains(prepared, m, lang))
+                found = sorted(m for m in mains.get(lang, ()) if m and _contains(prepared, m, lang))
                 subjects[(fl.id, lang)] = found or [prepared.strip()]
         return subjects
 

@@ -185,18 +185,18 @@ class CombinedMatcher:
         trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
         scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
-        scored = self._named_cases(dict(scored), text, lang)
+        scored = self._named_cases(dict(scored), lex.named_cases)
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
 
-    def _named_cases(self, scores: dict[str, float], text: str, lang: str) -> list[tuple[str, float]]:
-        """A question that names a flow's subject and one of its cases is that flow's: "身份证刷不出来了
-        要换一个" is the ID card renewal even when the model reads 刷不出来 as the social security card's."""
-        for flow in self.pack.flows:
-            if flow.id in scores and self.lexical.names_subject(flow.id, text, lang) \
-                    and self.lexical.match_case(flow.id, text, lang):
+    def _named_cases(self, scores: dict[str, float], flows: list[str]) -> list[tuple[str, float]]:
+        """A question that names a flow's subject and one of its cases (``flows``, found by the lexical
+        matcher) is that flow's: "身份证刷不出来了要换一个" is the ID card renewal even when the model
+        reads 刷不出来 as the social security card's."""
+        for flow_id in flows:
+            if flow_id in scores:
                 best = max(scores.values(), default=0.0)
-                scores[flow.id] = min(1.0, max(scores[flow.id] + self.NAMED_CASE_BOOST, best + self.NAMED_CASE_LEAD))
+                scores[flow_id] = min(1.0, max(scores[flow_id] + self.NAMED_CASE_BOOST, best + self.NAMED_CASE_LEAD))
         return list(scores.items())
 
     def confidence(self, score: float) -> float:
