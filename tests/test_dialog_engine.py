@@ -206,3 +206,30 @@ def test_english_synonyms_are_replaced_once_left_to_right() -> None:
     assert canon("housing provident fund withdrawal", "en") == "housing provident fund withdrawal"
     assert canon("my provident fund", "en") == "my housing provident fund"
     assert canon("住房公积金和工积金", "zh") == "公积金和公积金"
+
+
+def test_a_question_about_the_visitors_own_records_is_not_answered_by_a_topic_written_for_something_else(
+        mini_pack_dir) -> None:
+    """The kiosk sees nobody's accounts: "我的身份证审核通过了吗" reads like the ID card flow, but
+    that flow says how to apply, not whether this visitor's card went through. The kiosk says it
+    cannot look records up and names the desk, until a topic lists such a question as its own."""
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    question = "我的身份证审核通过了吗"
+    assert engine.matcher.rank(question, "zh")[0].intent == "id-card"
+    reply = engine.new_session().handle(question)
+    assert (reply.state, reply.intent, reply.places) == ("handoff", None, ["desk"])
+    assert "查不到" in reply.text and "服务台" in reply.text and "12345" in reply.text
+    english = engine.new_session().handle("has my ID card application been approved")
+    assert english.state == "handoff" and "look up" in english.text
+    assert engine.new_session().handle("我的身份证过期了怎么办").intent == "id-card.renewal"  # not a record question
+
+    flows = mini_pack_dir / "flows.yaml"
+    flows.write_text(flows.read_text(encoding="utf-8").replace(
+        "zh: [身份证怎么办, 我要办身份证, 办理身份证]", "zh: [身份证怎么办, 我要办身份证, 办理身份证, 我的身份证审核通过了吗]"),
+        encoding="utf-8")
+    venue = mini_pack_dir / "venue.yaml"
+    venue.write_text(venue.read_text(encoding="utf-8") + '  records: {zh: "个人记录请到{desk}查询。", en: "Ask at {desk}."}\n',
+                     encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert engine.new_session().handle(question).state == "asking"  # the flow is written for it now
+    assert engine.new_session().handle("我的公积金余额还有多少").text == "个人记录请到服务台查询。"  # the venue's wording

@@ -123,3 +123,16 @@ def test_outside_questions_are_checked_with_lines(mini_pack_dir: Path) -> None:
     pack = load_pack(mini_pack_dir)
     assert pack.outside == {"zh": ["附近有银行吗"], "en": ["is there a bank nearby"]}
     assert pack.content_hash != load_pack(MINI_PACK).content_hash  # a trained model goes stale
+
+
+def test_the_optional_records_wording_is_checked_only_when_written(mini_pack_dir: Path) -> None:
+    """fallback.records may be left out or left empty (the shared default is used); written in one
+    language only, the other is reported with its line."""
+    venue = mini_pack_dir / "venue.yaml"
+    base = venue.read_text(encoding="utf-8")
+    venue.write_text(base + '  records: {zh: "", en: ""}\n', encoding="utf-8")
+    pack, problems = validate_pack(mini_pack_dir)
+    assert problems == [] and pack.venue.fallback["records"] == {}
+    venue.write_text(base + '  records: {zh: "个人记录请到{desk}查询。"}\n', encoding="utf-8")
+    _, problems = validate_pack(mini_pack_dir)
+    assert [str(p) for p in problems] == [f"venue.yaml:{_line_of(venue, 'records:')}: fallback.records.en: missing"]

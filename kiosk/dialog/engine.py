@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
+from kiosk.dialog.records import RecordQuestions
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
 from kiosk.dialog.text import detect_lang, has_cjk, normalize
 from kiosk.pack.model import Flow, Topic, VenuePack
@@ -71,6 +72,7 @@ class DialogEngine:
         lexical = getattr(matcher, "lexical", None)
         self.lexical = lexical if isinstance(lexical, LexicalMatcher) and lexical.pack is pack else LexicalMatcher(pack)
         self.matcher: Matcher = matcher or self.lexical
+        self.records = RecordQuestions(pack)
         self.shared = shared or load_shared_dialogs()
         self.low_confidence = low_confidence
         self.min_margin = min_margin
@@ -197,6 +199,8 @@ class Session:
         return self._decide(ranked, text, lang)
 
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
+        if self.engine.records.unanswerable(text, lang, ranked[0].intent if ranked else None):
+            return self._handoff(lang, "records")  # "我的公积金余额多少": no topic can know that
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
             named = self._named_case(ranked, text, lang)
             if named:
@@ -296,9 +300,9 @@ class Session:
                          options=list(self.options))
         return self._handoff(lang)
 
-    def _handoff(self, lang: str) -> Reply:
+    def _handoff(self, lang: str, message: str = "handoff") -> Reply:
         self.rephrased = 0
         self.pending_flow, self.options = None, []
         desk = self.engine.pack.venue.help_desk_place
-        return Reply(self.engine.fallback_text("handoff", lang), None, 0.0, lang, HANDOFF, [desk] if desk else [])
+        return Reply(self.engine.fallback_text(message, lang), None, 0.0, lang, HANDOFF, [desk] if desk else [])
 

@@ -13,6 +13,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACE_KINDS = {"hall", "window", "zone", "room", "facility", "entrance", "desk", "kiosk", "area", "exit"}
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 FALLBACK_KEYS = ("rephrase", "clarify", "handoff")
+OPTIONAL_FALLBACK_KEYS = ("records",)  # dialogs/ has a default
 MIN_QUESTIONS = 2
 
 
@@ -52,8 +53,8 @@ class Checker:
     def text(self, obj: dict[str, Any], path: str, key: str, required: bool = True) -> Text:
         full = f"{path}.{key}" if path else key
         value = self.get(obj, path, key, dict, required)
-        if value is None:
-            return {}
+        if value is None or (not required and not any(str(v or "").strip() for v in value.values())):
+            return {}  # an optional text left empty (a cleared form field) is absent
         out: Text = {}
         for lang in self.languages:
             item = value.get(lang)
@@ -151,6 +152,7 @@ def check_venue(doc: SourceDoc, problems: list[Problem]) -> Venue | None:
         groups.append(Group(gid or "", c.text(g, f"groups[{i}]", "title")))
     fallback_raw = c.get(data, "", "fallback", dict) or {}
     fallback = {k: c.text(fallback_raw, "fallback", k) for k in FALLBACK_KEYS}
+    fallback.update({k: c.text(fallback_raw, "fallback", k, required=False) for k in OPTIONAL_FALLBACK_KEYS})
     for lang, text in fallback.get("clarify", {}).items():
         if "{a}" not in text or "{b}" not in text:
             c.problem(f"fallback.clarify.{lang}", "must contain both {a} and {b} (the two topics offered)")

@@ -93,6 +93,7 @@ VENUE = [
     FieldSpec("fallback.rephrase", "longtext", "When nothing fits"),
     FieldSpec("fallback.clarify", "longtext", "Which one? ({a}, {b})"),
     FieldSpec("fallback.handoff", "longtext", "Hand-off"),
+    FieldSpec("fallback.records", "longtext", "Own records asked (optional)"),
     FieldSpec("groups", "list", "Menu groups", GROUP, item_label="group",
               new_item=lambda langs: {"id": "new-group", "title": {}}),
 ]
