@@ -158,7 +158,9 @@ class Synthesizer:
         from kiosk.speech import espeak_lib
 
         driver = engine.proxy._driver
-        if not espeak_lib.wait_until_done(lambda: not driver._speaking and path.exists()):
+        # done: the file is written and the driver's end-of-speech callback has let go of the engine,
+        # so the next render cannot start while that callback still runs on espeak-ng's thread
+        if not espeak_lib.wait_until_done(lambda: not driver._speaking and not engine.proxy.isBusy() and path.exists()):
             raise TtsError("espeak-ng did not finish the speech in time")
 
     @contextlib.contextmanager
