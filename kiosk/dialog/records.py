@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from kiosk.dialog.text import normalize
 from kiosk.pack.model import VenuePack
 
+# Applied to normalised text: lower case, no punctuation ("i've" is "i ve"), Chinese without spaces.
 PATTERNS = {
     "zh": [r"余额", r"(里|里面|账户|账上|卡上|卡里)(还)?(有|剩)(多少|几)(钱|块)", r"还剩(多少|几)(钱|块)",
            r"[交缴]了(几|多少)(年|个月)", r"(批|审批|审核|审)(下来|通过|好)了?(没|吗|么)",
@@ -19,7 +21,7 @@ PATTERNS = {
     "en": [r"\bbalance\b", r"\bhow much (money )?(is|do i have|have i got) (left )?in my\b",
            r"\b(is|was) my\b.*\b(approved|accepted|rejected|through|paid out)\b",
            r"\b(has|have) my\b.*\bbeen (approved|accepted|rejected|paid)\b",
-           r"\bhow many (years|months) (have i|did i|i've)\b"],
+           r"\bhow many (years|months) (have i|did i|i ve)\b"],
     "ko": [r"잔액", r"(승인|통과)(됐|되었|됐나|되었나)"],
 }
 _COMPILED = {lang: [re.compile(p) for p in patterns] for lang, patterns in PATTERNS.items()}
@@ -27,8 +29,8 @@ _COMPILED = {lang: [re.compile(p) for p in patterns] for lang, patterns in PATTE
 
 def asks_for_record(text: str, lang: str) -> bool:
     """Whether ``text`` asks for something only the visitor's own record holds."""
-    low = text.lower()
-    return any(p.search(low) for p in _COMPILED.get(lang, ()))
+    prepared = normalize(text, lang)
+    return any(p.search(prepared) for p in _COMPILED.get(lang, ()))
 
 
 class RecordQuestions:
