@@ -234,3 +234,26 @@ def test_a_question_about_the_visitors_own_records_is_not_answered_by_a_topic_wr
     assert engine.new_session().handle(question).state == "asking"  # the flow is written for it now
     spaced = "我的 公积金 余 额 还有多少"  # speech recognition spaces words
     assert engine.new_session().handle(spaced).text == "个人记录请到服务台查询。"  # the venue's wording
+
+
+def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_conversation_there(
+        mini_pack_dir) -> None:
+    """`see: ticket-price` on a follow-up of the opening hours: "门票呢" after the hours gets the
+    ticket topic's answer (written once, in that topic), and "学生呢" then is the ticket topic's."""
+    topics = mini_pack_dir / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace(
+        "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n",
+        "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n"
+        "      - id: tickets\n"
+        "        questions: {zh: [门票呢, 那票呢], en: [\"And tickets?\", \"What about tickets?\"]}\n"
+        "        see: ticket-price\n"), encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert engine.pack.topic("opening-hours").followups[1].answer == engine.pack.topic("ticket-price").answer
+    s = engine.new_session()
+    assert s.handle("几点开门").intent == "opening-hours"
+    tickets = s.handle("门票呢")
+    assert (tickets.intent, tickets.state, tickets.text) == ("ticket-price", "answered", "门票20元。")
+    assert s.handle("学生呢").intent == "ticket-price.students"
+    s.reset()
+    s.handle("When do you open?")
+    assert s.handle("And tickets?").text == "A ticket costs 20 yuan."

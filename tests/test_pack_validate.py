@@ -136,3 +136,22 @@ def test_the_optional_records_wording_is_checked_only_when_written(mini_pack_dir
     venue.write_text(base + '  records: {zh: "个人记录请到{desk}查询。"}\n', encoding="utf-8")
     _, problems = validate_pack(mini_pack_dir)
     assert [str(p) for p in problems] == [f"venue.yaml:{_line_of(venue, 'records:')}: fallback.records.en: missing"]
+
+
+def test_a_follow_up_points_to_an_existing_other_topic_instead_of_an_answer(mini_pack_dir: Path) -> None:
+    """`see:` names another topic whose answer the follow-up gives; a wrong id, or `see` beside an
+    answer, is reported with its line."""
+    topics = mini_pack_dir / "topics.yaml"
+    _replace(topics, "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n",
+             "        see: ticket-pricez\n")
+    _, problems = validate_pack(mini_pack_dir)
+    assert [str(p) for p in problems] == [
+        f"topics.yaml:{_line_of(topics, 'see: ticket-pricez')}: topics[0].followups[0].see: "
+        "'ticket-pricez' is not the id of another topic"]
+    _replace(topics, "        see: ticket-pricez\n", "        see: ticket-price\n        answer: {zh: 不开, en: Closed}\n")
+    _, problems = validate_pack(mini_pack_dir)
+    assert [p.field for p in problems] == ["topics[0].followups[0].see"] and "not both" in problems[0].message
+    _replace(topics, "        answer: {zh: 不开, en: Closed}\n", "")
+    pack, problems = validate_pack(mini_pack_dir)
+    saturday = pack.topic("opening-hours").followups[0]
+    assert problems == [] and saturday.see == "ticket-price" and saturday.answer["en"] == "A ticket costs 20 yuan."

@@ -97,6 +97,13 @@ class DialogEngine:
             return (_pick(case.answer, lang), list(case.places or flow.places)) if case else None
         return None
 
+    def pointed_to(self, intent: str) -> str:
+        """The topic a follow-up with ``see`` gives the answer of (``intent`` itself otherwise)."""
+        base, _, sub = intent.partition(".")
+        topic = self.pack.topic(base) if sub else None
+        fu = next((f for f in topic.followups if f.id == intent), None) if topic is not None else None
+        return fu.see if fu is not None and fu.see else intent
+
     def venue_values(self, lang: str) -> dict[str, str]:
         v = self.pack.venue
         desk = self.pack.places.get(v.help_desk_place)
@@ -230,6 +237,7 @@ class Session:
         return self.engine.lexical.match_case(flow.id, text, lang) if flow is not None else None
 
     def _answer(self, intent: str, confidence: float, lang: str) -> Reply:
+        intent = self.engine.pointed_to(intent)  # its follow-ups are what the visitor asks next
         found = self.engine.answer_of(intent, lang)
         if found is None:
             return self._not_understood(lang)

@@ -30,8 +30,9 @@ class Place:
 class Followup:
     id: str  # full id: "topic.followup"
     questions: Phrases
-    answer: Text
+    answer: Text  # with ``see``: that topic's answer
     places: list[str] = field(default_factory=list)
+    see: str = ""  # a topic whose answer this follow-up gives ("多少钱" after the exhibition: its tickets)
 
 
 @dataclass

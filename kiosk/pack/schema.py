@@ -227,6 +227,7 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
     group_ids = {g.id for g in venue.groups}
     topics: list[Topic] = []
     seen: set[str] = set()
+    pointers: list[tuple[str, Followup, str]] = []  # follow-ups that may point to another topic
     for i, t in enumerate(c.get(data, "", "topics", list) or []):
         path = f"topics[{i}]"
         if not isinstance(t, dict):
@@ -245,14 +246,34 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
         followups = []
         for j, f in enumerate(c.get(t, path, "followups", list, required=False) or []):
             fpath = f"{path}.followups[{j}]"
-            c.unknown_keys(f, fpath, {"id", "questions", "answer", "places"})
+            c.unknown_keys(f, fpath, {"id", "questions", "answer", "places", "see"})
             fid = c.ident(f, fpath) or f"f{j}"
             fplaces = c.id_list(f, fpath, "places")
             _check_place_refs(c, fpath, fplaces, places)
-            followups.append(Followup(f"{tid}.{fid}", c.phrases(f, fpath, "questions"), c.text(f, fpath, "answer"), fplaces))
+            see = str(c.get(f, fpath, "see", str, required=False) or "")
+            if see and isinstance(f, dict) and f.get("answer") is not None:
+                c.problem(f"{fpath}.see", "give either an answer or see (another topic's answer), not both")
+            answer = c.text(f, fpath, "answer", required=not see)
+            followups.append(Followup(f"{tid}.{fid}", c.phrases(f, fpath, "questions"), answer, fplaces, see))
+            pointers.append((fpath, followups[-1], tid))
         topics.append(Topic(tid, group, c.text(t, path, "title"), c.phrases(t, path, "questions", MIN_QUESTIONS),
                             c.text(t, path, "answer"), place_ids, followups))
+    _resolve_see(c, pointers, topics)
     return topics
+
+
+def _resolve_see(c: Checker, pointers: list[tuple[str, Followup, str]], topics: list[Topic]) -> None:
+    """A follow-up with ``see: topic`` gives that topic's answer and places (one fact, one place)."""
+    by_id = {t.id: t for t in topics}
+    for fpath, fu, own in pointers:
+        if not fu.see:
+            continue
+        target = by_id.get(fu.see)
+        if target is None or fu.see == own:
+            c.problem(f"{fpath}.see", f"'{fu.see}' is not the id of another topic")
+            continue
+        fu.answer = dict(target.answer)
+        fu.places = fu.places or list(target.places)
 
 
 def check_flows(doc: SourceDoc, venue: Venue, places: dict[str, Place], problems: list[Problem]) -> list[Flow]:

@@ -32,6 +32,7 @@ FOLLOWUP = [
     FieldSpec("id", "id", "Id"),
     FieldSpec("questions", "phrases", "Questions"),
     FieldSpec("answer", "longtext", "Answer"),
+    FieldSpec("see", "str", "Or: the answer of topic (id)"),
     FieldSpec("places", "idlist", "Places"),
 ]
 TOPIC = [
@@ -49,6 +50,7 @@ CASE = [
     FieldSpec("name", "text", "Name"),
     FieldSpec("keywords", "phrases", "Keywords (one per line)"),
     FieldSpec("answer", "longtext", "Answer"),
+    FieldSpec("see", "str", "Or: the answer of topic (id)"),
     FieldSpec("places", "idlist", "Places"),
 ]
 FLOW = [
