@@ -138,7 +138,7 @@ class LexicalMatcher:
 
     FOLLOWUP_IN_CONTEXT = 1.7
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
-    COSINE_SHARE = 0.6
+    COSINE_SHARE = 0.75  # the rest is the share of the question an example explains (chosen on the first two dev batches)
     CASE_BOOST_FROM = 0.2
     CASE_BOOST = 0.25
     ANSWER_WEIGHT = 0.5
