@@ -1,8 +1,11 @@
 """Shared test fixtures: the repo's folders and the small fixture pack."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,20 @@ MINI_PACK = REPO / "tests" / "fixtures" / "mini-pack"
 VENUES = REPO / "venues"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _collection_back_to_python_after_each_test() -> Iterator[None]:
+    """A test is one app run: a window moved cyclic collection onto the GUI thread
+    (kiosk.app.collector); when the test ends, its garbage is collected here, on the GUI thread,
+    and automatic collection is back on for tests without a window."""
+    yield
+    collector_module = sys.modules.get("kiosk.app.collector")
+    app = sys.modules["PySide6.QtCore"].QCoreApplication.instance() if collector_module else None
+    found = app.findChild(collector_module.GuiThreadCollector) if app is not None else None
+    if found is not None:
+        gc.collect()
+        found.stop()
 
 
 @pytest.fixture(autouse=True)

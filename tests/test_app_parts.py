@@ -139,3 +139,31 @@ def test_the_venue_names_its_mascot():
         pytest.skip("the service-hall pack names no avatar")
     assert default_avatar_for(service) == paths.avatars_dir() / service.venue.avatar
     assert default_avatar_for(load_pack(MINI_PACK)) == paths.default_avatar()
+
+
+def test_cyclic_garbage_made_on_a_worker_is_collected_on_the_gui_thread(qtbot):
+    """Qt objects must never be destroyed off the GUI thread: while a window lives, Python's cyclic
+    collector runs only from a GUI-thread timer, never in a worker that happens to allocate."""
+    import gc
+
+    from kiosk.app.collector import collect_on_gui_thread
+
+    collector = collect_on_gui_thread()
+    assert collector is collect_on_gui_thread() and not gc.isenabled()
+    freed_on: list[int] = []
+
+    class Node:
+        def __del__(self) -> None:
+            freed_on.append(threading.get_ident())
+
+    def make_garbage() -> None:
+        for _ in range(3000):
+            node = Node()
+            node.me = node  # a cycle: only the cyclic collector frees it
+
+    worker = threading.Thread(target=make_garbage)
+    worker.start()
+    worker.join()
+    assert freed_on == []  # the worker allocated past every threshold and collected nothing
+    qtbot.waitUntil(lambda: len(freed_on) == 3000, timeout=5000)
+    assert set(freed_on) == {threading.get_ident()} and sum(collector.collections) >= 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QApplication, QBoxLayout, QFrame, QHBoxLayout, QL
 
 from kiosk.app import avatar_view as av
 from kiosk.app.admin import AdminPanel, CornerTaps, PinPad, check_pin
+from kiosk.app.collector import collect_on_gui_thread
 from kiosk.app.avatar_view import AvatarView
 from kiosk.app.bridge import EventBridge
 from kiosk.app.conversation import Conversation
@@ -79,6 +80,7 @@ class KioskWindow(QWidget):
     def __init__(self, conversation: Conversation, bridge: EventBridge, status: StatusBoard, theme: Theme,
                  idle_timeout_s: float, kiosk_mode: bool, pin_hash: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        collect_on_gui_thread()  # answers and models run on workers: Qt garbage is collected here
         self.setObjectName("root")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.conversation = conversation

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.app.collector import collect_on_gui_thread
 from kiosk.pack.yamlsrc import Problem
 from kiosk.studio import specs
 from kiosk.studio.document import PackDocument, Path_, path_str, validate_texts
@@ -67,6 +68,7 @@ class StudioWindow(QMainWindow):
 
     def __init__(self, pack_dir: str | Path, config: Any = None, db_path: Path | None = None) -> None:
         super().__init__()
+        collect_on_gui_thread()  # before any job: Qt garbage must never be collected on a pool thread
         self.doc = PackDocument.load(pack_dir)
         self.config = config
         self.runner = JobRunner(self)
