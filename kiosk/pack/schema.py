@@ -227,7 +227,7 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
     group_ids = {g.id for g in venue.groups}
     topics: list[Topic] = []
     seen: set[str] = set()
-    pointers: list[tuple[str, Followup, str]] = []  # follow-ups that may point to another topic
+    pointers: list[tuple[str, Followup, str]] = []  # follow-ups that point to another topic, with their topic
     for i, t in enumerate(c.get(data, "", "topics", list) or []):
         path = f"topics[{i}]"
         if not isinstance(t, dict):
@@ -255,7 +255,8 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
                 c.problem(f"{fpath}.see", "give either an answer or see (another topic's answer), not both")
             answer = c.text(f, fpath, "answer", required=not see)
             followups.append(Followup(f"{tid}.{fid}", c.phrases(f, fpath, "questions"), answer, fplaces, see))
-            pointers.append((fpath, followups[-1], tid))
+            if see:
+                pointers.append((fpath, followups[-1], tid))
         topics.append(Topic(tid, group, c.text(t, path, "title"), c.phrases(t, path, "questions", MIN_QUESTIONS),
                             c.text(t, path, "answer"), place_ids, followups))
     _resolve_see(c, pointers, topics)
@@ -266,8 +267,6 @@ def _resolve_see(c: Checker, pointers: list[tuple[str, Followup, str]], topics: 
     """A follow-up with ``see: topic`` gives that topic's answer and places (one fact, one place)."""
     by_id = {t.id: t for t in topics}
     for fpath, fu, own in pointers:
-        if not fu.see:
-            continue
         target = by_id.get(fu.see)
         if target is None or fu.see == own:
             c.problem(f"{fpath}.see", f"'{fu.see}' is not the id of another topic")

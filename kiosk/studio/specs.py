@@ -50,7 +50,6 @@ CASE = [
     FieldSpec("name", "text", "Name"),
     FieldSpec("keywords", "phrases", "Keywords (one per line)"),
     FieldSpec("answer", "longtext", "Answer"),
-    FieldSpec("see", "str", "Or: the answer of topic (id)"),
     FieldSpec("places", "idlist", "Places"),
 ]
 FLOW = [
