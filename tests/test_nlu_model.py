@@ -196,3 +196,51 @@ def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trai
     assert engine.new_session().handle("身份正过期了").intent == "id-card.renewal"
     assert matcher.rank("票过期了", "zh")[0].intent == "ticket-refund"
     assert matcher.rank("my ID card has expired", "en")[0].intent == "id-card"
+
+
+def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(trained_dir: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """"在哪里" as a first question reads to the model as the 'where' follow-up of several topics at
+    once: the kiosk asks which one and shows them; naming a topic ("退票") answers its 'where'. A
+    question the model gives to one topic's follow-up, or one asked after a topic, is answered as
+    before."""
+    root = tmp_path / "mini-pack"
+    shutil.copytree(trained_dir, root)
+    topics = root / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    for topic, answer in (("ticket-price", "售票处在北门。"), ("ticket-refund", "退票在服务台办。")):
+        head = f"  - id: {topic}\n"
+        start = text.index(head)
+        end = text.find("\n  - id: ", start + 1)
+        end = len(text) if end < 0 else end + 1
+        block = text[start:end]
+        if "followups:" not in block:
+            block = block.rstrip("\n") + "\n    followups:\n"
+        block = block.rstrip("\n") + (f"\n      - id: where\n        questions: {{zh: [在哪里, 在哪办], en: [where is it]}}\n"
+                                      f"        answer: {{zh: {answer}, en: At the desk.}}\n")
+        text = text[:start] + block + text[end:]
+    topics.write_text(text, encoding="utf-8")
+    pack = load_pack(root)
+    matcher = CombinedMatcher(pack, load_matcher(load_pack(trained_dir))[0].runtime)
+    matcher.intents += ["ticket-price.where", "ticket-refund.where"]  # as if retrained on the changed pack
+    real = matcher.runtime.probabilities
+    readings = {"在哪里": {"ticket-price.where": 0.45, "ticket-refund.where": 0.4},
+                "售票处在哪里": {"ticket-price.where": 0.8, "ticket-refund.where": 0.1}}
+    monkeypatch.setattr(matcher.runtime, "probabilities",
+                        lambda t, lang: {**dict.fromkeys(matcher.runtime.labels, 0.0), **readings[t]} if t in readings
+                        else real(t, lang))
+    assert matcher.unnamed_followups("在哪里", "zh") == ["ticket-price.where", "ticket-refund.where"]
+    assert matcher.unnamed_followups("售票处在哪里", "zh") == []  # one topic holds the reading
+    assert matcher.unnamed_followups("在哪里", "zh", "restroom") == []  # after a topic it is about that topic
+    engine = build_engine(root)[0]
+    engine.matcher = matcher
+    session = engine.new_session()
+    which = session.handle("在哪里")
+    assert (which.state, which.intent) == ("clarifying", None)
+    assert which.options == ["ticket-price.where", "ticket-refund.where"]
+    assert which.text == engine.shared.text("which", "zh")
+    named = session.handle("退票")
+    assert (named.state, named.intent, named.text) == ("answered", "ticket-refund.where", "退票在服务台办。")
+    touched = engine.new_session()
+    touched.handle("在哪里")
+    assert touched.handle("第一个").intent == "ticket-price.where"

@@ -146,6 +146,7 @@ class Session:
         self.context: str | None = None
         self.pending_flow: str | None = None
         self.options: list[str] = []
+        self.asked_which = False  # the options are one kind of follow-up of several topics
         self.rephrased = 0
         self.asked_again = 0
         self.lang: str | None = None
@@ -208,6 +209,9 @@ class Session:
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
         if self.engine.records.unanswerable(text, lang, ranked[0].intent if ranked else None):
             return self._handoff(lang, "records")  # "我的公积金余额多少": no topic can know that
+        which = self._unnamed(ranked, text, lang)
+        if which:  # "在哪里" with nothing said before: where is what?
+            return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
             named = self._named_case(ranked, text, lang)
             if named:
@@ -274,20 +278,42 @@ class Session:
 
     def _clarify(self, a: Candidate, b: Candidate, lang: str) -> Reply:
         pack = self.engine.pack
-        self.options = [a.intent, b.intent]
+        self.options, self.asked_which = [a.intent, b.intent], False
         text = self.engine.fallback_text("clarify", lang, a=pack.title_of(a.intent, lang), b=pack.title_of(b.intent, lang))
         return Reply(text, None, round(a.confidence, 4), lang, CLARIFYING, [], None, list(self.options))
 
+    def _unnamed(self, ranked: list[Candidate], text: str, lang: str) -> list[str]:
+        """The follow-ups to ask "which one?" about, for a question that names no topic: only when
+        the best answer would be one of them picked by chance, or nothing is sure ("多少钱" at a museum
+        is its admission topic: that is answered, or clarified)."""
+        unnamed = self.engine.matcher.unnamed_followups(text, lang, self.context)
+        top = ranked[0] if ranked else None
+        if not unnamed or top is None or top.confidence < self.engine.low_confidence:
+            return unnamed
+        return unnamed if top.intent.split(".")[0] in {u.split(".")[0] for u in unnamed} else []
+
+    def _ask_which(self, followups: list[str], lang: str) -> Reply:
+        """Ask whose follow-up the visitor means; naming or touching one of those topics answers it."""
+        self.options, self.pending_flow, self.asked_which = list(followups), None, True
+        shown = followups[: self.engine.MAX_SUGGESTIONS]
+        return Reply(self.engine.fallback_text("which", lang), None, 0.0, lang, CLARIFYING, [], None, shown)
+
     def _resolve_clarification(self, text: str, lang: str) -> Reply | None:
         options, self.options = self.options, []
+        by_topic, self.asked_which = self.asked_which, False
         norm = normalize(text, lang)
         index = _ordinal(norm)
         if index is not None and index < len(options):
             return self._answer(options[index], 0.9, lang)
         ranked = self.engine.matcher.rank(text, lang, None, top=10)
         for cand in ranked:
-            if cand.intent in options and cand.confidence >= self.engine.low_confidence * 0.8:
-                return self._answer(cand.intent, cand.confidence, lang)
+            if cand.confidence < self.engine.low_confidence * 0.8:
+                continue
+            # the option itself, or (asked which topic's follow-up) the follow-up of the topic named
+            chosen = next((o for o in options if o == cand.intent or
+                           (by_topic and o.split(".")[0] == cand.intent.split(".")[0])), None)
+            if chosen:
+                return self._answer(chosen, cand.confidence, lang)
         for intent in options:  # the visitor repeated (part of) a title
             title = normalize(self.engine.pack.title_of(intent, lang), lang)
             if title and (title in norm or norm in title) and len(norm) >= 2:
@@ -304,6 +330,7 @@ class Session:
         if self.rephrased == 0:
             self.rephrased = 1
             self.options = list(suggestions or [])  # "the first one" or a touch picks one of them
+            self.asked_which = False
             return Reply(self.engine.fallback_text("rephrase", lang), None, 0.0, lang, REPHRASE,
                          options=list(self.options))
         return self._handoff(lang)

@@ -29,6 +29,10 @@ class Matcher(Protocol):
         """Best intents for ``text`` (raw visitor text), given the intent of the previous turn."""
         ...
 
+    def unnamed_followups(self, text: str, lang: str, context: str | None = None) -> list[str]:
+        """Follow-ups of one kind the question asks without naming whose ("在哪里"), likeliest first."""
+        ...
+
 
 def calibrate(score: float, midpoint: float = 0.40, slope: float = 10.0) -> float:
     """Map a cosine similarity to a confidence with a logistic curve."""
@@ -266,6 +270,10 @@ class LexicalMatcher:
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         scored = self.scores(text, lang, context).ranked
         return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
+
+    def unnamed_followups(self, text: str, lang: str, context: str | None = None) -> list[str]:  # noqa: ARG002
+        """Never any: word overlap cannot tell a question that names no topic (the model can)."""
+        return []
 
     def scores(self, text: str, lang: str, context: str | None = None) -> "LexicalScores":
         """Every intent's score, best first, with the factors applied (for other matchers too)."""

@@ -103,6 +103,11 @@ class CombinedMatcher:
     NAMED_CASE_BOOST = 0.25  # a flow whose subject and case the question names: this much more,
     NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
     FOLLOWUP_OVER_TOPIC = 1.0  # out of context a follow-up gets its family's mass when the model likes it this much more than the topic
+    # a question the model reads as one kind of follow-up (at least this mass) with no topic's even twice
+    # as likely as the next (lead): it names no topic, so the kiosk asks which one (both chosen on the
+    # first two dev batches, where no in-domain question comes near them)
+    UNNAMED_MASS = 0.5
+    UNNAMED_LEAD = 2.0
 
     def __init__(self, pack: VenuePack, runtime: IntentRuntime, lexical: LexicalMatcher | None = None,
                  model_weight: float | None = None) -> None:
@@ -111,6 +116,7 @@ class CombinedMatcher:
         self.lexical = lexical or LexicalMatcher(pack)
         self.model_weight = self.MODEL_WEIGHT if model_weight is None else model_weight
         self.intents = [label for label in runtime.labels if label != NONE_INTENT]
+        self.pack_followups = {f.id for t in pack.topics for f in t.followups}
 
     def model_scores(self, text: str, lang: str, context: str | None,
                      weights: dict[str, float] | None = None) -> dict[str, float]:
@@ -201,6 +207,28 @@ class CombinedMatcher:
 
     def confidence(self, score: float) -> float:
         return 1.0 / (1.0 + math.exp(-self.SLOPE * (score - self.MIDPOINT)))
+
+    def unnamed_followups(self, text: str, lang: str, context: str | None = None) -> list[str]:
+        """The follow-ups a question could be when it asks one kind of follow-up without naming
+        whose: "在哪里" or "how much is it" with nothing said before reads to the model as the
+        'where' (or 'price') follow-up of several topics at once. Their ids, likeliest first; empty
+        when the question names its topic, or when something was said before (it is about that)."""
+        if context:
+            return []
+        probs = self.runtime.probabilities(text, lang)
+        by_kind: dict[str, list[tuple[float, str]]] = {}
+        for intent, p in probs.items():
+            base, _, kind = intent.partition(".")
+            if kind and intent in self.pack_followups:
+                by_kind.setdefault(kind, []).append((p, intent))
+        if not by_kind:
+            return []
+        kind, members = max(by_kind.items(), key=lambda kv: sum(p for p, _ in kv[1]))
+        mass = sum(p for p, _ in members)
+        members.sort(key=lambda m: (-m[0], m[1]))
+        if len(members) < 2 or mass < self.UNNAMED_MASS or members[0][0] >= self.UNNAMED_LEAD * members[1][0]:
+            return []
+        return [intent for _, intent in members]
 
 
 def _status(message: str) -> Any:

@@ -13,7 +13,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACE_KINDS = {"hall", "window", "zone", "room", "facility", "entrance", "desk", "kiosk", "area", "exit"}
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 FALLBACK_KEYS = ("rephrase", "clarify", "handoff")
-OPTIONAL_FALLBACK_KEYS = ("records",)  # dialogs/ has a default
+OPTIONAL_FALLBACK_KEYS = ("records", "which")  # dialogs/ has a default
 MIN_QUESTIONS = 2
 
 

@@ -95,6 +95,7 @@ VENUE = [
     FieldSpec("fallback.clarify", "longtext", "Which one? ({a}, {b})"),
     FieldSpec("fallback.handoff", "longtext", "Hand-off"),
     FieldSpec("fallback.records", "longtext", "Own records asked (optional)"),
+    FieldSpec("fallback.which", "longtext", "Asked without saying what (optional)"),
     FieldSpec("groups", "list", "Menu groups", GROUP, item_label="group",
               new_item=lambda langs: {"id": "new-group", "title": {}}),
 ]
