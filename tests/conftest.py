@@ -44,3 +44,22 @@ def mini_pack_dir(tmp_path: Path) -> Path:
     target = tmp_path / "mini-pack"
     shutil.copytree(MINI_PACK, target)
     return target
+
+
+def add_where_followups(pack_dir: Path) -> list[str]:
+    """Give the ticket price and refund topics of a copied fixture pack a 'where' follow-up each:
+    two follow-ups of one kind, as "在哪里" could mean either. Their ids."""
+    topics = pack_dir / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    for topic, answer in (("ticket-price", "售票处在北门。"), ("ticket-refund", "退票在服务台办。")):
+        start = text.index(f"  - id: {topic}\n")
+        end = text.find("\n  - id: ", start + 1)
+        end = len(text) if end < 0 else end + 1
+        block = text[start:end].rstrip("\n")
+        if "followups:" not in block:
+            block += "\n    followups:"
+        block += (f"\n      - id: where\n        questions: {{zh: [在哪里, 在哪办], en: [where is it]}}\n"
+                  f"        answer: {{zh: {answer}, en: At the desk.}}\n")
+        text = text[:start] + block + text[end:]
+    topics.write_text(text, encoding="utf-8")
+    return ["ticket-price.where", "ticket-refund.where"]

@@ -14,6 +14,8 @@ from kiosk.app.launcher import KioskOptions, build_kiosk  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.pipeline.events import EventType  # noqa: E402
 
+from conftest import add_where_followups  # noqa: E402
+
 pytestmark = pytest.mark.gui
 
 
@@ -218,3 +220,29 @@ def test_kiosk_mode_ignores_close_and_escape(qtbot, mini_pack_dir):
 
         QApplication.restoreOverrideCursor()
         kiosk.close()
+
+
+def test_which_one_shows_the_topics_as_buttons_and_a_touch_answers_that_topics_follow_up(qtbot, mini_pack_dir,
+                                                                                          monkeypatch):
+    """A first question that names nothing ("在哪办") is answered with "which one?": the buttons carry
+    the topics' titles, and touching one answers that topic's follow-up (the model's reading is set
+    here: this window runs the lexical matcher, which never asks which one by itself)."""
+    where = add_where_followups(mini_pack_dir)
+    k = make_kiosk(mini_pack_dir)
+    try:
+        w, engine = k.window, k.conversation.engine
+        monkeypatch.setattr(engine.matcher, "unnamed_followups",
+                            lambda text, lang, context=None: list(where) if text == "在哪办" and not context else [])
+        find(w, QLineEdit, "ask-input").setText("在哪办")
+        with qtbot.waitSignal(w.replied, timeout=5000) as got:
+            qtbot.mouseClick(find(w, QPushButton, "ask-send"), Qt.MouseButton.LeftButton)
+        reply = got.args[0]
+        assert reply["state"] == "clarifying" and reply["options"] == where
+        assert find(w, QLabel, "subtitle").text() == engine.shared.text("which", "zh")
+        buttons = [b for b in w.answer._choice_buttons if b.isVisible()]
+        assert [b.text() for b in buttons] == [engine.pack.title_of(i, "zh") for i in where]
+        with qtbot.waitSignal(w.replied, timeout=5000) as got:
+            qtbot.mouseClick(buttons[1], Qt.MouseButton.LeftButton)
+        assert (got.args[0]["intent"], got.args[0]["reply"]) == ("ticket-refund.where", "退票在服务台办。")
+    finally:
+        k.close()

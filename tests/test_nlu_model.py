@@ -14,7 +14,7 @@ from kiosk.nlu.runtime import CombinedMatcher, load_matcher
 from kiosk.nlu.train import TrainSettings, train_pack
 from kiosk.pack.loader import PackError, content_hash, load_pack
 
-from conftest import MINI_PACK
+from conftest import MINI_PACK, add_where_followups
 
 FAST = {"epochs": 6}
 
@@ -206,23 +206,10 @@ def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(train
     before."""
     root = tmp_path / "mini-pack"
     shutil.copytree(trained_dir, root)
-    topics = root / "topics.yaml"
-    text = topics.read_text(encoding="utf-8")
-    for topic, answer in (("ticket-price", "售票处在北门。"), ("ticket-refund", "退票在服务台办。")):
-        head = f"  - id: {topic}\n"
-        start = text.index(head)
-        end = text.find("\n  - id: ", start + 1)
-        end = len(text) if end < 0 else end + 1
-        block = text[start:end]
-        if "followups:" not in block:
-            block = block.rstrip("\n") + "\n    followups:\n"
-        block = block.rstrip("\n") + (f"\n      - id: where\n        questions: {{zh: [在哪里, 在哪办], en: [where is it]}}\n"
-                                      f"        answer: {{zh: {answer}, en: At the desk.}}\n")
-        text = text[:start] + block + text[end:]
-    topics.write_text(text, encoding="utf-8")
+    where = add_where_followups(root)
     pack = load_pack(root)
     matcher = CombinedMatcher(pack, load_matcher(load_pack(trained_dir))[0].runtime)
-    matcher.intents += ["ticket-price.where", "ticket-refund.where"]  # as if retrained on the changed pack
+    matcher.intents += where  # as if retrained on the changed pack
     real = matcher.runtime.probabilities
     readings = {"在哪里": {"ticket-price.where": 0.45, "ticket-refund.where": 0.4},
                 "售票处在哪里": {"ticket-price.where": 0.8, "ticket-refund.where": 0.1}}
