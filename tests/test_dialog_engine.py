@@ -239,7 +239,8 @@ def test_a_question_about_the_visitors_own_records_is_not_answered_by_a_topic_wr
 def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_conversation_there(
         mini_pack_dir) -> None:
     """`see: ticket-price` on a follow-up of the opening hours: "门票呢" after the hours gets the
-    ticket topic's answer (written once, in that topic), and "学生呢" then is the ticket topic's."""
+    ticket topic's answer (written once, in that topic), and "学生呢" then is the ticket topic's;
+    "星期六开吗" then is the hours' own follow-up again, and the conversation is back there."""
     topics = mini_pack_dir / "topics.yaml"
     topics.write_text(topics.read_text(encoding="utf-8").replace(
         "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n",
@@ -254,6 +255,11 @@ def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_
     tickets = s.handle("门票呢")
     assert (tickets.intent, tickets.state, tickets.text) == ("ticket-price", "answered", "门票20元。")
     assert s.handle("学生呢").intent == "ticket-price.students"
+    s.handle("几点开门")
+    s.handle("门票呢")
+    saturday = s.handle("星期六开吗")
+    assert (saturday.intent, saturday.state) == ("opening-hours.saturday", "answered")
+    assert s.context == "opening-hours.saturday"
     s.reset()
     s.handle("When do you open?")
     assert s.handle("And tickets?").text == "A ticket costs 20 yuan."

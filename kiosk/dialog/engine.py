@@ -144,6 +144,7 @@ class Session:
     def reset(self) -> None:
         """Wipe everything about the visitor: context, pending questions, language, counters."""
         self.context: str | None = None
+        self.came_from: str | None = None  # the follow-up whose 'see' moved the context to another topic
         self.pending_flow: str | None = None
         self.options: list[str] = []
         self.asked_which = False  # the options are one kind of follow-up of several topics
@@ -197,7 +198,7 @@ class Session:
             reply = self._resolve_clarification(text, lang)
             if reply:
                 return reply
-        ranked = self.engine.matcher.rank(text, lang, self.context)
+        ranked = self._rank(text, lang)
         # a flow already answered: naming another case switches case ("那过期了呢")
         if self.context and "." in self.context and self.engine.pack.flow(self.context.split(".")[0]):
             case = self.engine.lexical.match_case(self.context.split(".")[0], text, lang)
@@ -205,6 +206,19 @@ class Session:
             if case and case != self.context and top_conf < 0.9:
                 return self._answer(case, max(top_conf, 0.8), lang)
         return self._decide(ranked, text, lang)
+
+    def _rank(self, text: str, lang: str) -> list[Candidate]:
+        """Best intents in the conversation's context. After a follow-up that gave another topic's
+        answer ("星期一开吗" → the closing days), the first topic's other follow-ups ("那暑假呢") stay
+        in reach: read in that topic's context the question scores higher, and the conversation goes
+        back there."""
+        ranked = self.engine.matcher.rank(text, lang, self.context)
+        if self.came_from:
+            earlier = self.engine.matcher.rank(text, lang, self.came_from)
+            if earlier and (not ranked or earlier[0].score > ranked[0].score):
+                self.context, self.came_from = self.came_from, None
+                return earlier
+        return ranked
 
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
         if self.engine.records.unanswerable(text, lang, ranked[0].intent if ranked else None):
@@ -241,7 +255,7 @@ class Session:
         return self.engine.lexical.match_case(flow.id, text, lang) if flow is not None else None
 
     def _answer(self, intent: str, confidence: float, lang: str) -> Reply:
-        intent = self.engine.pointed_to(intent)  # its follow-ups are what the visitor asks next
+        asked, intent = intent, self.engine.pointed_to(intent)  # its follow-ups are what the visitor asks next
         found = self.engine.answer_of(intent, lang)
         if found is None:
             return self._not_understood(lang)
@@ -250,11 +264,12 @@ class Session:
             return self._ask_case(flow, confidence, lang)
         text, places = found
         self.context, self.pending_flow, self.options = intent, None, []
+        self.came_from = asked if asked != intent else None
         self.rephrased = self.asked_again = 0
         return Reply(text, intent, round(confidence, 4), lang, ANSWERED, places, self.engine.pack.title_of(intent, lang))
 
     def _ask_case(self, flow: Flow, confidence: float, lang: str) -> Reply:
-        self.pending_flow, self.options, self.context = flow.id, [], flow.id
+        self.pending_flow, self.options, self.context, self.came_from = flow.id, [], flow.id, None
         return Reply(_pick(flow.ask, lang), flow.id, round(confidence, 4), lang, ASKING, list(flow.places),
                      _pick(flow.title, lang), [c.id for c in flow.cases])
 
