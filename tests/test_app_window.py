@@ -232,7 +232,7 @@ def test_which_one_shows_the_topics_as_buttons_and_a_touch_answers_that_topics_f
     try:
         w, engine = k.window, k.conversation.engine
         monkeypatch.setattr(engine.matcher, "unnamed_followups",
-                            lambda text, lang, context=None: list(where) if text == "在哪办" and not context else [])
+                            lambda text, lang: list(where) if text == "在哪办" else [])
         find(w, QLineEdit, "ask-input").setText("在哪办")
         with qtbot.waitSignal(w.replied, timeout=5000) as got:
             qtbot.mouseClick(find(w, QPushButton, "ask-send"), Qt.MouseButton.LeftButton)

@@ -8,7 +8,7 @@ from kiosk.dialog.privacy import redact
 from kiosk.dialog.text import detect_lang, normalize
 from kiosk.pack.loader import load_pack
 
-from conftest import MINI_PACK
+from conftest import MINI_PACK, VENUES
 
 
 @pytest.fixture(scope="module")
@@ -263,3 +263,25 @@ def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_
     s.reset()
     s.handle("When do you open?")
     assert s.handle("And tickets?").text == "A ticket costs 20 yuan."
+
+
+def test_a_question_that_names_nothing_after_a_case_without_that_follow_up_is_answered_by_the_case(
+        monkeypatch) -> None:
+    """"要多少钱" after the lost ID card case: the intent model reads it as the fee follow-up of
+    several topics (set here; this engine is lexical). The case has no fee follow-up but its answer
+    states the fee (元, the word the pack's fee answers share), so the case is answered again
+    rather than another topic's fee; after the passport, its own fee follow-up answers."""
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    fees = [f.id for t in engine.pack.topics for f in t.followups if f.id.endswith(".fee")]
+    assert "元" in engine.kinds.of("fee", "zh") and len(fees) >= 2
+    monkeypatch.setattr(engine.matcher, "unnamed_followups",
+                        lambda text, lang: [f for f in fees if not f.startswith("passport")] if text == "要多少钱" else [])
+    s = engine.new_session()
+    assert s.handle("我要办身份证").state == "asking"
+    lost = s.handle("丢了")
+    assert lost.intent == "id-card.lost"
+    again = s.handle("要多少钱")
+    assert (again.intent, again.state, again.text) == ("id-card.lost", "answered", lost.text)
+    s.reset()
+    s.handle("护照怎么办")
+    assert s.handle("要多少钱").intent == "passport.fee"

@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kiosk.dialog.kinds import KindWords
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
@@ -73,6 +74,7 @@ class DialogEngine:
         self.lexical = lexical if isinstance(lexical, LexicalMatcher) and lexical.pack is pack else LexicalMatcher(pack)
         self.matcher: Matcher = matcher or self.lexical
         self.records = RecordQuestions(pack)
+        self.kinds = KindWords(pack)
         self.shared = shared or load_shared_dialogs()
         self.low_confidence = low_confidence
         self.min_margin = min_margin
@@ -223,7 +225,9 @@ class Session:
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
         if self.engine.records.unanswerable(text, lang, ranked[0].intent if ranked else None):
             return self._handoff(lang, "records")  # "我的公积金余额多少": no topic can know that
-        which = self._unnamed(ranked, text, lang)
+        again, which = self._unnamed(ranked, text, lang)
+        if again:
+            return self._answer(again, max(ranked[0].confidence if ranked else 0.0, 0.8), lang)
         if which:  # "在哪里" with nothing said before: where is what?
             return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
@@ -244,6 +248,10 @@ class Session:
             if case:
                 return self._answer(case, top.confidence, lang)
             return self._ask_case(flow, top.confidence, lang)
+        if top.intent == self.context and "." in top.intent and self.engine.pack.topic(top.intent.split(".")[0]):
+            # the follow-up just answered, asked again in other words ("在几楼" after the fee): the
+            # narrow answer did not say it, so the topic's whole answer is given
+            return self._answer(top.intent.split(".")[0], top.confidence, lang)
         return self._answer(top.intent, top.confidence, lang)
 
     def _named_case(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
@@ -297,15 +305,29 @@ class Session:
         text = self.engine.fallback_text("clarify", lang, a=pack.title_of(a.intent, lang), b=pack.title_of(b.intent, lang))
         return Reply(text, None, round(a.confidence, 4), lang, CLARIFYING, [], None, list(self.options))
 
-    def _unnamed(self, ranked: list[Candidate], text: str, lang: str) -> list[str]:
-        """The follow-ups to ask "which one?" about, for a question that names no topic: only when
-        the best answer would be one of them picked by chance, or nothing is sure ("多少钱" at a museum
-        is its admission topic: that is answered, or clarified)."""
-        unnamed = self.engine.matcher.unnamed_followups(text, lang, self.context)
+    def _unnamed(self, ranked: list[Candidate], text: str, lang: str) -> tuple[str | None, list[str]]:
+        """For a question that names nothing and asks one kind of follow-up ("在哪里", "要多少钱"):
+        (what to answer again, []) when the topic or flow case in context lacks that follow-up but
+        its answer holds that kind of fact ("工本费40元" after the lost ID card); else (None, the
+        follow-ups to ask "which one?" about), only when the best answer would be one of them picked
+        by chance or nothing is sure ("多少钱" at a museum is its admission topic: that is answered)."""
+        unnamed = self.engine.matcher.unnamed_followups(text, lang)
+        if not unnamed:
+            return None, []
+        kind = unnamed[0].split(".", 1)[1]
+        if self.context:
+            base = self.context.split(".")[0]
+            topic = self.engine.pack.topic(base)
+            if topic is not None and any(f.id == f"{base}.{kind}" for f in topic.followups):
+                return None, []  # the topic's own follow-up: read in context as usual
+            again = base if topic is not None else self.context
+            found = self.engine.answer_of(again, lang)
+            if found and self.engine.kinds.carried_by(found[0], kind, lang):
+                return again, []
         top = ranked[0] if ranked else None
-        if not unnamed or top is None or top.confidence < self.engine.low_confidence:
-            return unnamed
-        return unnamed if top.intent.split(".")[0] in {u.split(".")[0] for u in unnamed} else []
+        if top is None or top.confidence < self.engine.low_confidence:
+            return None, unnamed
+        return None, (unnamed if top.intent.split(".")[0] in {u.split(".")[0] for u in unnamed} else [])
 
     def _ask_which(self, followups: list[str], lang: str) -> Reply:
         """Ask whose follow-up the visitor means; naming or touching one of those topics answers it."""

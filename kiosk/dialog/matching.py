@@ -29,7 +29,7 @@ class Matcher(Protocol):
         """Best intents for ``text`` (raw visitor text), given the intent of the previous turn."""
         ...
 
-    def unnamed_followups(self, text: str, lang: str, context: str | None = None) -> list[str]:
+    def unnamed_followups(self, text: str, lang: str) -> list[str]:
         """Follow-ups of one kind the question asks without naming whose ("在哪里"), likeliest first."""
         ...
 
@@ -271,7 +271,7 @@ class LexicalMatcher:
         scored = self.scores(text, lang, context).ranked
         return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]
 
-    def unnamed_followups(self, text: str, lang: str, context: str | None = None) -> list[str]:  # noqa: ARG002
+    def unnamed_followups(self, text: str, lang: str) -> list[str]:  # noqa: ARG002
         """Never any: word overlap cannot tell a question that names no topic (the model can)."""
         return []
 

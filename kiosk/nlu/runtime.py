@@ -208,13 +208,11 @@ class CombinedMatcher:
     def confidence(self, score: float) -> float:
         return 1.0 / (1.0 + math.exp(-self.SLOPE * (score - self.MIDPOINT)))
 
-    def unnamed_followups(self, text: str, lang: str, context: str | None = None) -> list[str]:
+    def unnamed_followups(self, text: str, lang: str) -> list[str]:
         """The follow-ups a question could be when it asks one kind of follow-up without naming
-        whose: "在哪里" or "how much is it" with nothing said before reads to the model as the
-        'where' (or 'price') follow-up of several topics at once. Their ids, likeliest first; empty
-        when the question names its topic, or when something was said before (it is about that)."""
-        if context:
-            return []
+        whose: "在哪里" or "how much is it" reads to the model as the 'where' (or 'price') follow-up
+        of several topics at once. Their ids, likeliest first; empty when the question names its
+        topic (what the conversation was about is the dialog engine's to weigh)."""
         probs = self.runtime.probabilities(text, lang)
         by_kind: dict[str, list[tuple[float, str]]] = {}
         for intent, p in probs.items():

@@ -1,0 +1,56 @@
+"""Kinds of follow-up ("where", "price", "fee"...) and the words their answers share.
+
+A pack gives follow-ups of the same kind the same short id in every topic. The answers of one
+kind share a few words that the pack's other answers seldom use: 元 or "yuan" for a price, 楼
+for where. An answer holding one of them carries that kind of fact ("工本费40元" answers "要多少钱").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kiosk.pack.model import VenuePack
+
+IN_KIND = 0.5  # a word in at least this share of one kind's answers,
+ELSEWHERE = 0.25  # and in less than this share of all the pack's answers, marks that kind
+
+
+def answer_words(text: str) -> set[str]:
+    """Words of an answer: single CJK or Hangul characters, whole Latin words, any number as '#'."""
+    flat = re.sub(r"\d+(?:[.,:]\d+)*", " # ", text.lower())
+    return set(re.findall(r"#|[a-z']+|[^\W\d_a-z]", flat))
+
+
+class KindWords:
+    """The marking words of each follow-up kind per language, worked out once per pack."""
+
+    def __init__(self, pack: VenuePack) -> None:
+        self.pack = pack
+        self._cache: dict[tuple[str, str], set[str]] = {}
+
+    def of(self, kind: str, lang: str) -> set[str]:
+        key = (kind, lang)
+        if key not in self._cache:
+            self._cache[key] = self._work_out(kind, lang)
+        return self._cache[key]
+
+    def carried_by(self, answer: str, kind: str, lang: str) -> bool:
+        """Whether ``answer`` holds a fact of that kind (one of the kind's marking words)."""
+        return bool(self.of(kind, lang) & answer_words(answer))
+
+    def _work_out(self, kind: str, lang: str) -> set[str]:
+        every: list[set[str]] = []
+        of_kind: list[set[str]] = []
+        for topic in self.pack.topics:
+            for text, is_kind in [(topic.answer.get(lang, ""), False)] + [
+                    (f.answer.get(lang, ""), f.id.split(".", 1)[1] == kind) for f in topic.followups]:
+                if text:
+                    every.append(answer_words(text))
+                    if is_kind:
+                        of_kind.append(every[-1])
+        if len(of_kind) < 2:
+            return set()
+        in_kind = Counter(w for words in of_kind for w in words)
+        overall = Counter(w for words in every for w in words)
+        return {w for w, n in in_kind.items()
+                if n >= IN_KIND * len(of_kind) and overall[w] < ELSEWHERE * len(every)}
