@@ -285,3 +285,21 @@ def test_a_question_that_names_nothing_after_a_case_without_that_follow_up_is_an
     s.reset()
     s.handle("护照怎么办")
     assert s.handle("要多少钱").intent == "passport.fee"
+
+
+def test_a_follow_up_asked_again_gets_the_whole_answer_only_when_that_holds_it(mini_pack_dir) -> None:
+    """"学生多少钱呀" right after "学生呢": the same follow-up again, since the ticket topic's answer
+    does not say the students' price; once it does, the whole answer (students' price and more)."""
+    s = DialogEngine(load_pack(mini_pack_dir)).new_session()
+    s.handle("门票多少钱")
+    first = s.handle("学生呢")
+    assert first.intent == "ticket-price.students"
+    assert (s.handle("学生多少钱呀").intent, s.context) == ("ticket-price.students", "ticket-price.students")
+    topics = mini_pack_dir / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("zh: 门票20元。", "zh: 门票20元，学生10元。", 1),
+                      encoding="utf-8")
+    s = DialogEngine(load_pack(mini_pack_dir)).new_session()
+    s.handle("门票多少钱")
+    assert s.handle("学生呢").intent == "ticket-price.students"
+    whole = s.handle("学生多少钱呀")
+    assert (whole.intent, whole.text) == ("ticket-price", "门票20元，学生10元。")

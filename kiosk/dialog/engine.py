@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.dialog.kinds import KindWords
+from kiosk.dialog.kinds import KindWords, answer_holds
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
@@ -248,11 +248,17 @@ class Session:
             if case:
                 return self._answer(case, top.confidence, lang)
             return self._ask_case(flow, top.confidence, lang)
-        if top.intent == self.context and "." in top.intent and self.engine.pack.topic(top.intent.split(".")[0]):
-            # the follow-up just answered, asked again in other words ("在几楼" after the fee): the
-            # narrow answer did not say it, so the topic's whole answer is given
-            return self._answer(top.intent.split(".")[0], top.confidence, lang)
-        return self._answer(top.intent, top.confidence, lang)
+        return self._answer(self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
+
+    def _wider_when_asked_again(self, intent: str, lang: str) -> str:
+        """The follow-up just answered, asked again in other words ("在几楼" right after the fee): its
+        topic's whole answer when that holds the follow-up's too (the visitor hears it again, and
+        more), else the same follow-up."""
+        base = intent.split(".")[0]
+        if intent != self.context or "." not in intent or self.engine.pack.topic(base) is None:
+            return intent
+        narrow, whole = self.engine.answer_of(intent, lang), self.engine.answer_of(base, lang)
+        return base if narrow and whole and answer_holds(whole[0], narrow[0]) else intent
 
     def _named_case(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
         """A flow that comes near, whose case the visitor named in that case's own words ("身分证洗衣服给

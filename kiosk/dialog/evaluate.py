@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from kiosk.dialog.engine import ANSWERED, ASKING, HANDOFF, REPHRASE, DialogEngine, Reply
+from kiosk.dialog.kinds import answer_holds
 
 
 @dataclass
@@ -83,27 +84,16 @@ def is_right(reply: Reply, expect: str | None, engine: DialogEngine | None = Non
     return reply.intent == expect or (engine is not None and carries_answer(engine, reply.intent, expect, reply.lang))
 
 
-CARRIED_WORDING = 0.8
-
-
 def carries_answer(engine: DialogEngine, got: str, expect: str, lang: str) -> bool:
     """Whether the answer of topic or follow-up ``got`` holds the answer of topic or follow-up
-    ``expect``: every number of it and at least CARRIED_WORDING of its wording (character pairs),
+    ``expect`` (see :func:`kiosk.dialog.kinds.answer_holds`: its numbers and most of its wording),
     so the visitor heard the fact. ("文创店几点关门": the shop's answer says "9:00到17:00营业"; its
     hours follow-up says "9:00到17:00。"; a pack may also give the same prices in two topics.)"""
     if any(engine.pack.topic(i.split(".")[0]) is None for i in (got, expect)):
         return False  # flows and their cases are scored by id only
     given = (engine.answer_of(got, lang) or ("",))[0]
     wanted = (engine.answer_of(expect, lang) or ("",))[0]
-    pairs = _pairs(wanted)
-    if not given or len(pairs) < 4 or not set(re.findall(r"\d+", wanted)) <= set(re.findall(r"\d+", given)):
-        return False
-    return len(pairs & _pairs(given)) >= CARRIED_WORDING * len(pairs)
-
-
-def _pairs(text: str) -> set[str]:
-    flat = re.sub(r"[\W_]+", "", text.lower())
-    return {flat[i:i + 2] for i in range(len(flat) - 1)}
+    return answer_holds(given, wanted)
 
 
 @dataclass

@@ -13,12 +13,27 @@ from kiosk.pack.model import VenuePack
 
 IN_KIND = 0.5  # a word in at least this share of one kind's answers,
 ELSEWHERE = 0.25  # and in less than this share of all the pack's answers, marks that kind
+HELD_WORDING = 0.8  # one answer holds another with every number and this share of its character pairs
 
 
 def answer_words(text: str) -> set[str]:
     """Words of an answer: single CJK or Hangul characters, whole Latin words, any number as '#'."""
     flat = re.sub(r"\d+(?:[.,:]\d+)*", " # ", text.lower())
     return set(re.findall(r"#|[a-z']+|[^\W\d_a-z]", flat))
+
+
+def answer_holds(given: str, wanted: str) -> bool:
+    """Whether answer text ``given`` holds answer text ``wanted``: every number of it and at least
+    HELD_WORDING of its wording (character pairs), so a visitor told ``given`` heard ``wanted``."""
+    pairs = _pairs(wanted)
+    if not given or len(pairs) < 4 or not set(re.findall(r"\d+", wanted)) <= set(re.findall(r"\d+", given)):
+        return False
+    return len(pairs & _pairs(given)) >= HELD_WORDING * len(pairs)
+
+
+def _pairs(text: str) -> set[str]:
+    flat = re.sub(r"[\W_]+", "", text.lower())
+    return {flat[i:i + 2] for i in range(len(flat) - 1)}
 
 
 class KindWords:
