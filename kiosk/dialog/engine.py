@@ -228,7 +228,7 @@ class Session:
         again, which = self._unnamed(ranked, text, lang)
         if again:
             return self._answer(again, max(ranked[0].confidence if ranked else 0.0, 0.8), lang)
-        if which:  # "在哪里" with nothing said before: where is what?
+        if which:  # "在哪里" about nothing said before: where is what?
             return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
             named = self._named_case(ranked, text, lang)
@@ -251,9 +251,9 @@ class Session:
         return self._answer(self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
 
     def _wider_when_asked_again(self, intent: str, lang: str) -> str:
-        """The follow-up just answered, asked again in other words ("在几楼" right after the fee): its
-        topic's whole answer when that holds the follow-up's too (the visitor hears it again, and
-        more), else the same follow-up."""
+        """The follow-up just answered, asked again in other words ("where" right after the passport's
+        processing time): its topic's whole answer when that holds the follow-up's too (the visitor
+        hears it again, and more), else the same follow-up."""
         base = intent.split(".")[0]
         if intent != self.context or "." not in intent or self.engine.pack.topic(base) is None:
             return intent
