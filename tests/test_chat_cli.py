@@ -43,3 +43,14 @@ def test_ask_answers_one_question() -> None:
     row = json.loads(proc.stdout)
     assert row["intent"] == "id-card.lost"
     assert row["reply"] == "丢失补领请带户口簿，费用40元。"
+
+
+def test_chat_lists_the_buttons_a_kiosk_would_show() -> None:
+    """In text mode a question that asks the case lists the cases, numbered as the visitor may pick
+    them ("第二个")."""
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "chat", "--venue", str(MINI_PACK), "--lexical"],
+                          input="我要办身份证\n第二个\n", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "  1. 首次申领  2. 到期换领  3. 丢失补领" in lines
+    assert "到期换领请带旧证，费用20元。" in lines

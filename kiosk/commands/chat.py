@@ -41,12 +41,14 @@ def _engine(args: argparse.Namespace):
         raise SystemExit(1) from exc
 
 
-def _print(reply, as_json: bool) -> None:
+def _print(reply, as_json: bool, pack) -> None:
     if as_json:
         print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
-    else:
-        tag = f"[{reply.state}{' ' + reply.intent if reply.intent else ''} {reply.confidence:.2f}]"
-        print(f"{reply.text}\n  {tag}", flush=True)
+        return
+    tag = f"[{reply.state}{' ' + reply.intent if reply.intent else ''} {reply.confidence:.2f}]"
+    # the buttons a kiosk shows: typing the number's ordinal ("第二个", "the second one") picks one
+    choices = "  ".join(f"{i}. {pack.title_of(o, reply.lang).split(' · ')[-1]}" for i, o in enumerate(reply.options, 1))
+    print(f"{reply.text}\n  {tag}" + (f"\n  {choices}" if choices else ""), flush=True)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -70,7 +72,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         reply = session.handle(line)
         if recorder is not None:
             recorder.record_turn(reply, engine.pack.id, "text", reply.latency_ms, question=line)
-        _print(reply, args.json)
+        _print(reply, args.json, engine.pack)
     if recorder is not None:
         recorder.close()
     return 0
@@ -87,5 +89,5 @@ def _recorder(args: argparse.Namespace, venue_id: str):
 
 def cmd_ask(args: argparse.Namespace) -> int:
     engine, _ = _engine(args)
-    _print(engine.new_session().handle(args.question), args.json)
+    _print(engine.new_session().handle(args.question), args.json, engine.pack)
     return 0

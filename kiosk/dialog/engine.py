@@ -293,6 +293,9 @@ class Session:
             self.pending_flow = None
             return None
         case = self.engine.lexical.match_case(flow.id, text, lang)
+        index = _ordinal(normalize(text, lang))  # "第二个": the cases are read out and shown in order
+        if not case and index is not None and index < len(flow.cases):
+            case = flow.cases[index].id
         if case:
             return self._answer(case, 0.9, lang)
         ranked = self.engine.matcher.rank(text, lang, self.context)
