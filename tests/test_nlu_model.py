@@ -180,6 +180,26 @@ def test_unnamed_follow_up_lends_its_mass_to_its_look_alike_topic(trained_dir: P
     assert in_context["restroom"] == pytest.approx(0.02)
 
 
+
+def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_topics_title(trained_dir: Path,
+                                                                                        monkeypatch) -> None:
+    """After the refunds, "学生呢" that the model alone reads as the ticket price's students follow-up
+    is read again as "门票退票 学生呢": what that reading gives the refunds topic it gets, and the
+    students follow-up loses as much. A question read as a topic is left as it is."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    readings = {"学生呢": {**zero, "ticket-price.students": 0.9, "ticket-price": 0.05},
+                "门票退票 学生呢": {**zero, "ticket-refund": 0.7, "ticket-price.students": 0.2},
+                "厕所呢": {**zero, "restroom": 0.9},
+                "门票退票 厕所呢": {**zero, "ticket-refund": 0.7}}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
+    alone = matcher.model_scores("学生呢", "zh", None, {})
+    after = matcher.model_scores("学生呢", "zh", "ticket-refund", {})
+    assert after["ticket-refund"] == pytest.approx(0.7)
+    assert after["ticket-price.students"] == pytest.approx(alone["ticket-price.students"] * 0.3)
+    assert matcher.model_scores("厕所呢", "zh", "ticket-refund", {})["ticket-refund"] == 0.0
+    assert matcher.model_scores("学生呢", "zh", "ticket-price", {})["ticket-price.students"] >= 0.9
+
 def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trained_dir: Path, monkeypatch) -> None:
     """"身份证过期了" names the ID card flow's subject and its renewal case: it is that case even when
     the model reads it as another topic; naming only the case ("票过期了") changes nothing."""

@@ -148,7 +148,25 @@ class CombinedMatcher:
         self._lend_to_lookalikes(scores, probs, families, weights or {})
         for base, followups in families.items():
             self._pool_family(scores, probs, base, followups, weights or {})
+        if ctx_topic and self.pack.topic(ctx_topic) is not None:
+            self._read_with_context_title(scores, probs, text, lang, ctx_topic)
         return scores
+
+    def _read_with_context_title(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
+                                 ctx_topic: str) -> None:
+        """In a topic's context, a question the model reads as another topic's follow-up is read
+        again with the topic's title in front, as the lexical matcher reads follow-ups in context:
+        "要押金吗" after the wheelchair is "轮椅借用 要押金吗", not the audio guide's deposit. The
+        topic and its follow-ups get that reading when it is higher, and the mass it gives them is
+        taken from the other topic's follow-up."""
+        best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
+        if best is None or "." not in best or best.split(".")[0] == ctx_topic:
+            return
+        read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
+        members = [i for i in self.intents if i.split(".")[0] == ctx_topic]
+        for intent in members:
+            scores[intent] = max(scores[intent], read.get(intent, 0.0))
+        scores[best] *= 1.0 - min(1.0, sum(read.get(i, 0.0) for i in members))
 
     def _lend_to_lookalikes(self, scores: dict[str, float], probs: dict[str, float],
                             families: dict[str, list[str]], weights: dict[str, float]) -> None:
