@@ -134,6 +134,7 @@ def test_context_weights_fade_foreign_followups_and_follow_pointers() -> None:
     matcher = LexicalMatcher(load_pack(MINI_PACK))
     assert points_back("where can I find it?", "en") and points_back("它在哪", "zh") and points_back("그건 어디 있어요", "ko")
     assert not points_back("where is the restroom", "en")
+    assert points_back("where do I get one?", "en") and not points_back("which one", "en")
     sims = matcher.similarities("星期六开吗", "zh")
     alone = matcher.context_weights(sims, "星期六开吗", "zh", None)
     assert alone.get("opening-hours.saturday", 1.0) < 1.0  # its topic is neither in context nor named

@@ -387,7 +387,9 @@ def points_back(text: str, lang: str) -> bool:
         return any(p in words for p in pointers)
     if lang == "ko":  # with a particle attached: 그건, 거기에
         return any(w.startswith(p) for w in words.split() for p in pointers)
-    return any(f" {p} " in f" {words} " for p in pointers)
+    # "where do I get one": a sentence ending in "one" (not "this one", "which one") points back too
+    ends_in_one = words.endswith(" one") and not re.search(r"\b(?:which|what|any|every|no|each|some)\s+one$", words)
+    return ends_in_one or any(f" {p} " in f" {words} " for p in pointers)
 
 
 def _contains(padded: str, words: str, lang: str) -> bool:
