@@ -8,7 +8,7 @@ from kiosk.dialog.privacy import redact
 from kiosk.dialog.text import detect_lang, normalize
 from kiosk.pack.loader import load_pack
 
-from conftest import MINI_PACK, VENUES
+from conftest import MINI_PACK, VENUES, add_where_followups
 
 
 @pytest.fixture(scope="module")
@@ -268,12 +268,12 @@ def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_
 def test_a_question_that_names_nothing_after_a_case_without_that_follow_up_is_answered_by_the_case(
         monkeypatch) -> None:
     """"要多少钱" after the lost ID card case: the intent model reads it as the fee follow-up of
-    several topics (set here; this engine is lexical). The case has no fee follow-up but its answer
-    states the fee (元, the word the pack's fee answers share), so the case is answered again
-    rather than another topic's fee; after the passport, its own fee follow-up answers."""
+    several topics (set here; this engine is lexical). A flow case has no follow-ups, its answer is
+    the whole one (it states the fee), so the case is answered again rather than another topic's
+    fee; after the passport, its own fee follow-up answers."""
     engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
     fees = [f.id for t in engine.pack.topics for f in t.followups if f.id.endswith(".fee")]
-    assert "元" in engine.kinds.of("fee", "zh") and len(fees) >= 2
+    assert len(fees) >= 2
     monkeypatch.setattr(engine.matcher, "unnamed_followups",
                         lambda text, lang: [f for f in fees if not f.startswith("passport")] if text == "要多少钱" else [])
     s = engine.new_session()
@@ -303,3 +303,27 @@ def test_a_follow_up_asked_again_gets_the_whole_answer_only_when_that_holds_it(m
     assert s.handle("学生呢").intent == "ticket-price.students"
     whole = s.handle("学生多少钱呀")
     assert (whole.intent, whole.text) == ("ticket-price", "门票20元，学生10元。")
+
+
+
+
+def test_a_topics_answer_is_given_again_for_a_question_of_a_kind_it_holds(mini_pack_dir, monkeypatch) -> None:
+    """"在哪办" right after the restrooms, read as the 'where' follow-up of several topics: the
+    restroom topic has none, and its answer is given again once it holds a 'where' fact (服务台, a
+    word the pack's 'where' answers share and its other answers do not use)."""
+    where = add_where_followups(mini_pack_dir)
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert not engine.kinds.carried_by("卫生间：一楼西侧。", "where", "zh")
+    topics = mini_pack_dir / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("zh: 卫生间在一楼西侧。", "zh: 卫生间在服务台旁边。"),
+                      encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert engine.kinds.carried_by(engine.pack.topic("restroom").answer["zh"], "where", "zh")
+    monkeypatch.setattr(engine.matcher, "unnamed_followups", lambda text, lang: list(where) if text == "在哪办" else [])
+    s = engine.new_session()
+    assert s.handle("卫生间在哪").intent == "restroom"
+    again = s.handle("在哪办")
+    assert (again.intent, again.text) == ("restroom", "卫生间在服务台旁边。")
+    s.reset()
+    s.handle("怎么退票")
+    assert s.handle("在哪办").intent == "ticket-refund.where"  # a topic's own 'where' follow-up answers

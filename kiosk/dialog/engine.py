@@ -316,10 +316,11 @@ class Session:
 
     def _unnamed(self, ranked: list[Candidate], text: str, lang: str) -> tuple[str | None, list[str]]:
         """For a question that names nothing and asks one kind of follow-up ("在哪里", "要多少钱"):
-        (what to answer again, []) when the topic or flow case in context lacks that follow-up but
-        its answer holds that kind of fact ("工本费40元" after the lost ID card); else (None, the
-        follow-ups to ask "which one?" about), only when the best answer would be one of them picked
-        by chance or nothing is sure ("多少钱" at a museum is its admission topic: that is answered)."""
+        (what to answer again, []) right after a flow case (a case has no follow-ups: its answer is
+        the whole one, "工本费40元" for the lost ID card) or after a topic without that follow-up whose
+        answer holds that kind of fact; else (None, the follow-ups to ask "which one?" about), only
+        when the best answer would be one of them picked by chance or nothing is sure ("多少钱" at a
+        museum is its admission topic: that is answered)."""
         unnamed = self.engine.matcher.unnamed_followups(text, lang)
         if not unnamed:
             return None, []
@@ -329,10 +330,11 @@ class Session:
             topic = self.engine.pack.topic(base)
             if topic is not None and any(f.id == f"{base}.{kind}" for f in topic.followups):
                 return None, []  # the topic's own follow-up: read in context as usual
-            again = base if topic is not None else self.context
-            found = self.engine.answer_of(again, lang)
+            if topic is None and "." in self.context:  # a flow case: its answer is the whole answer there is
+                return self.context, []
+            found = self.engine.answer_of(base, lang) if topic is not None else None
             if found and self.engine.kinds.carried_by(found[0], kind, lang):
-                return again, []
+                return base, []
         top = ranked[0] if ranked else None
         if top is None or top.confidence < self.engine.low_confidence:
             return None, unnamed

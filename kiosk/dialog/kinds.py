@@ -12,7 +12,7 @@ from collections import Counter
 from kiosk.pack.model import VenuePack
 
 IN_KIND = 0.5  # a word in at least this share of one kind's answers,
-ELSEWHERE = 0.25  # and in less than this share of all the pack's answers, marks that kind
+ELSEWHERE = 0.25  # and in less than this share of the pack's other answers, marks that kind
 HELD_WORDING = 0.8  # one answer holds another with every number and this share of its character pairs
 
 
@@ -54,18 +54,16 @@ class KindWords:
         return bool(self.of(kind, lang) & answer_words(answer))
 
     def _work_out(self, kind: str, lang: str) -> set[str]:
-        every: list[set[str]] = []
         of_kind: list[set[str]] = []
+        others: list[set[str]] = []
         for topic in self.pack.topics:
             for text, is_kind in [(topic.answer.get(lang, ""), False)] + [
                     (f.answer.get(lang, ""), f.id.split(".", 1)[1] == kind) for f in topic.followups]:
                 if text:
-                    every.append(answer_words(text))
-                    if is_kind:
-                        of_kind.append(every[-1])
+                    (of_kind if is_kind else others).append(answer_words(text))
         if len(of_kind) < 2:
             return set()
         in_kind = Counter(w for words in of_kind for w in words)
-        overall = Counter(w for words in every for w in words)
+        elsewhere = Counter(w for words in others for w in words)
         return {w for w, n in in_kind.items()
-                if n >= IN_KIND * len(of_kind) and overall[w] < ELSEWHERE * len(every)}
+                if n >= IN_KIND * len(of_kind) and elsewhere[w] < ELSEWHERE * max(1, len(others))}
