@@ -8,7 +8,6 @@ may come in batches, one file each: ``<venue>.yaml`` and ``<venue>.<batch>.yaml`
 """
 from __future__ import annotations
 
-import re
 import statistics
 import time
 from dataclasses import dataclass, field

@@ -1,8 +1,10 @@
 """Kinds of follow-up ("where", "price", "fee"...) and the words their answers share.
 
 A pack gives follow-ups of the same kind the same short id in every topic. The answers of one
-kind share a few words that the pack's other answers seldom use: 元 or "yuan" for a price, 楼
-for where. An answer holding one of them carries that kind of fact ("工本费40元" answers "要多少钱").
+kind share a few words that the pack's other answers seldom use: 元 or "yuan" for a fee, 工作日
+or "working days" for how long. An answer holding one of them carries that kind of fact ("工本费
+40元" answers "要多少钱"). A kind whose answers share no such word (places are named everywhere)
+marks nothing, and no answer is taken to carry it.
 """
 from __future__ import annotations
 

@@ -104,8 +104,8 @@ class CombinedMatcher:
     NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
     FOLLOWUP_OVER_TOPIC = 1.0  # out of context a follow-up gets its family's mass when the model likes it this much more than the topic
     # a question the model reads as one kind of follow-up (at least this mass) with no topic's even twice
-    # as likely as the next (lead): it names no topic, so the kiosk asks which one (both chosen on the
-    # first two dev batches, where no in-domain question comes near them)
+    # as likely as the next (lead) names no topic: the dialog engine asks which one, or answers the topic
+    # in context again (both chosen on the first two dev batches, where no in-domain question comes near)
     UNNAMED_MASS = 0.5
     UNNAMED_LEAD = 2.0
 
