@@ -221,7 +221,10 @@ class LexicalMatcher:
 
     def query(self, text: str, lang: str) -> dict[str, float]:
         """The weighted features of a visitor's raw text, as the examples have theirs."""
-        return self._weigh(features(self.prepare(text, lang), lang))
+        return self._query_of(self.prepare(text, lang), lang)
+
+    def _query_of(self, prepared: str, lang: str) -> dict[str, float]:
+        return self._weigh(features(prepared, lang))
 
     def similarities(self, text: str, lang: str) -> dict[str, float]:
         """Best similarity per intent over its examples (see :meth:`similarities_of`)."""
@@ -277,13 +280,14 @@ class LexicalMatcher:
 
     def scores(self, text: str, lang: str, context: str | None = None) -> "LexicalScores":
         """Every intent's score, best first, with the factors applied (for other matchers too)."""
-        q = self.query(text, lang)
+        prepared = self.prepare(text, lang)  # once: every flow's keywords and subject are looked up in it
+        q = self._query_of(prepared, lang)
         sims = self.similarities_of(q)
         named_cases = []
         for flow_id in self._case_keywords:  # "身份证丢了": a named case makes its flow likelier
-            if not self.match_case(flow_id, text, lang):
+            if not self._case_in(flow_id, prepared, lang):
                 continue
-            subject = self.names_subject(flow_id, text, lang)
+            subject = self._names_subject(flow_id, prepared, lang)
             if subject:
                 named_cases.append(flow_id)
             if subject or sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM:
@@ -357,14 +361,17 @@ class LexicalMatcher:
                 subjects[(fl.id, lang)] = found or [prepared.strip()]
         return subjects
 
-    def names_subject(self, flow_id: str, text: str, lang: str) -> bool:
-        """Whether ``text`` names what the flow is about (in any of the lexicon's words for it)."""
-        prepared = f" {self.prepare(text, lang)} "
-        return any(_contains(prepared, s, lang) for s in self._subjects.get((flow_id, lang), ()))
+    def _names_subject(self, flow_id: str, prepared: str, lang: str) -> bool:
+        """Whether prepared text names what the flow is about (in any of the lexicon's words for it)."""
+        padded = f" {prepared} "
+        return any(_contains(padded, s, lang) for s in self._subjects.get((flow_id, lang), ()))
 
     def match_case(self, flow_id: str, text: str, lang: str) -> str | None:
         """The case of ``flow_id`` named in ``text`` (longest keyword wins), or None."""
-        prepared = self.prepare(text, lang)
+        return self._case_in(flow_id, self.prepare(text, lang), lang)
+
+    def _case_in(self, flow_id: str, prepared: str, lang: str) -> str | None:
+        """:meth:`match_case` on already prepared text."""
         stemmed = _stem_words(prepared) if lang == "en" else prepared
         for case_id, klang, kw in self._case_keywords.get(flow_id, []):
             if not kw or klang != lang:
