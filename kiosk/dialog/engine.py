@@ -89,7 +89,7 @@ class DialogEngine:
         if topic is not None:
             if not sub:
                 return _pick(topic.answer, lang), list(topic.places)
-            fu = next((f for f in topic.followups if f.id == intent), None)
+            fu = self.pack.followup(intent)
             return (_pick(fu.answer, lang), list(fu.places or topic.places)) if fu else None
         flow = self.pack.flow(base)
         if flow is not None:
@@ -101,9 +101,7 @@ class DialogEngine:
 
     def pointed_to(self, intent: str) -> str:
         """The topic a follow-up with ``see`` gives the answer of (``intent`` itself otherwise)."""
-        base, _, sub = intent.partition(".")
-        topic = self.pack.topic(base) if sub else None
-        fu = next((f for f in topic.followups if f.id == intent), None) if topic is not None else None
+        fu = self.pack.followup(intent)
         return fu.see if fu is not None and fu.see else intent
 
     def venue_values(self, lang: str) -> dict[str, str]:
@@ -328,7 +326,7 @@ class Session:
         if self.context:
             base = self.context.split(".")[0]
             topic = self.engine.pack.topic(base)
-            if topic is not None and any(f.id == f"{base}.{kind}" for f in topic.followups):
+            if self.engine.pack.followup(f"{base}.{kind}") is not None:
                 return None, []  # the topic's own follow-up: read in context as usual
             if topic is None and "." in self.context:  # a flow case: its answer is the whole answer there is
                 return self.context, []

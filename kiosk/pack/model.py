@@ -118,6 +118,11 @@ class VenuePack:
     def flow(self, flow_id: str) -> Flow | None:
         return next((f for f in self.flows if f.id == flow_id), None)
 
+    def followup(self, intent: str) -> Followup | None:
+        """A topic's follow-up by its full id ("topic.followup")."""
+        topic = self.topic(intent.split(".")[0]) if "." in intent else None
+        return next((f for f in topic.followups if f.id == intent), None) if topic is not None else None
+
     def title_of(self, intent: str, lang: str) -> str:
         """Human label of an intent id (topic, follow-up, flow or case)."""
         base = intent.split(".")[0]
