@@ -119,3 +119,19 @@ def test_player_plays_parts_fed_while_it_is_already_playing(synth: Synthesizer) 
     player.end()
     assert player.wait(5)
     assert len(sink.audio()) == len(first.samples) + len(second.samples)
+
+
+def test_a_render_that_comes_back_empty_is_done_again(synth: Synthesizer, monkeypatch) -> None:
+    """espeak-ng through pyttsx3 now and then writes an empty file under load: the sentence is
+    rendered again, and the visitor hears it."""
+    real = synth._render_once
+    passes: list[int] = []
+
+    def empty_first(engine, text, lang):  # noqa: ANN001
+        samples, rate, phonemes = real(engine, text, lang)
+        passes.append(len(samples))
+        return (samples[:0], rate, None) if len(passes) == 1 else (samples, rate, phonemes)
+
+    monkeypatch.setattr(synth, "_render_once", empty_first)
+    speech = synth.render("입장료는 무료예요.", "ko")
+    assert len(passes) == 2 and speech.duration_s > 0.5 and speech.viseme_source == "phonemes"

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 ESPEAK_VOICES = {"zh": "cmn", "en": "en-us", "ko": "ko", "ja": "ja", "fr": "fr", "de": "de", "es": "es"}
 BASE_RATE_WPM = 175
+# espeak-ng through pyttsx3 now and then writes an empty file for a sentence (8 of 300 renders
+# three threads make on a loaded 2-core machine; cause not found): such a render is done again
+EMPTY_RETRIES = 2
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.])(?=\s)|\n+")
 
 
@@ -120,6 +123,22 @@ class Synthesizer:
         """Render one piece of text; raises :class:`TtsError`."""
         start = time.perf_counter()
         engine = self._get_engine()
+        for attempt in range(1 + EMPTY_RETRIES):
+            samples, rate, phonemes = self._render_once(engine, text, lang)
+            if len(samples) or not text.strip():
+                break
+            log.warning("speech engine returned no sound for %r (%s), attempt %d", text[:40], lang, attempt + 1)
+        mono = samples[:, 0].copy()
+        speech = Speech(text, lang, mono, int(rate), render_s=time.perf_counter() - start)
+        if phonemes:
+            speech.cues = visemes.from_phonemes(phonemes, speech.duration_s)
+            speech.viseme_source = "phonemes"
+        else:
+            speech.cues = visemes.from_envelope(mono, int(rate))
+        return speech
+
+    def _render_once(self, engine, text: str, lang: str) -> tuple[np.ndarray, int, list[tuple[int, str]] | None]:  # noqa: ANN001
+        """One pass through the speech engine: (samples, sample rate, phoneme events or None)."""
         import soundfile as sf
 
         path = ram_temp_dir() / f"kiosk-tts-{uuid.uuid4().hex}.wav"
@@ -142,14 +161,7 @@ class Synthesizer:
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-        mono = samples[:, 0].copy()
-        speech = Speech(text, lang, mono, int(rate), render_s=time.perf_counter() - start)
-        if phonemes:
-            speech.cues = visemes.from_phonemes(phonemes, speech.duration_s)
-            speech.viseme_source = "phonemes"
-        else:
-            speech.cues = visemes.from_envelope(mono, int(rate))
-        return speech
+        return samples, int(rate), phonemes
 
     def _wait_for_file(self, engine, path: Path) -> None:  # noqa: ANN001
         """pyttsx3's espeak loop can return while espeak-ng still synthesises on its own thread."""
