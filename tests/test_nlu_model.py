@@ -250,3 +250,23 @@ def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(train
     touched = engine.new_session()
     touched.handle("在哪里")
     assert touched.handle("第一个").intent == "ticket-price.where"
+
+
+def test_a_follow_up_the_model_is_sure_of_counts_as_named(trained_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """A follow-up whose topic the question's words do not name is damped, unless the model gives
+    it most of the probability and nearly all of its kind's: then the question named it for the
+    model. Spread over two topics' 'where' (no one's), or read after a topic, or read like another
+    topic (look-alikes), the weights stay as they were."""
+    root = tmp_path / "mini-pack"
+    shutil.copytree(trained_dir, root)
+    where = add_where_followups(root)
+    matcher = CombinedMatcher(load_pack(root), load_matcher(load_pack(trained_dir))[0].runtime)
+    damped = dict.fromkeys(where, 0.3)
+    sure = {"ticket-price.where": 0.9, "ticket-refund.where": 0.05}
+    assert matcher._named_by_model(damped, sure, None) == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
+    spread = {"ticket-price.where": 0.55, "ticket-refund.where": 0.3}
+    assert matcher._named_by_model(damped, spread, None) == damped
+    assert matcher._named_by_model(damped, sure, "ticket-refund") == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
+    assert matcher._named_by_model(damped, sure, "ticket-price") == damped  # its own context: read in context instead
+    monkeypatch.setitem(matcher.runtime.lookalikes, "ticket-price.where", ["restroom"])
+    assert matcher._named_by_model(damped, sure, None) == damped

@@ -102,6 +102,8 @@ class CombinedMatcher:
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
     NAMED_CASE_BOOST = 0.25  # a flow whose subject and case the question names: this much more,
     NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
+    NAMED_BY_MODEL = 0.5  # a follow-up the model gives this much, and this share of its kind's mass,
+    NAMED_SHARE = 0.8  # counts as named by the question (see _named_by_model)
     FOLLOWUP_OVER_TOPIC = 1.0  # out of context a follow-up gets its family's mass when the model likes it this much more than the topic
     # a question the model reads as one kind of follow-up (at least this mass) with no topic's even twice
     # as likely as the next (lead) names no topic: the dialog engine asks which one, or answers the topic
@@ -201,17 +203,39 @@ class CombinedMatcher:
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         lex = self.lexical.scores(text, lang, context)
         lexical = {i: round(s, 4) for i, s in lex.ranked}
+        probs = self.runtime.probabilities(text, lang)
         # the model's scores get what the lexical ones have: unknown words, what the conversation points to
-        weights = lex.context_weights
+        weights = self._named_by_model(lex.context_weights, probs, context)
         model = self.model_scores(text, lang, context, weights)
         w = self.model_weight
         # lexical likeness counts for less when the model reads the question as about something else
-        trust = 1.0 - self.runtime.probabilities(text, lang).get(NONE_INTENT, 0.0)
+        trust = 1.0 - probs.get(NONE_INTENT, 0.0)
         scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
                   for i in set(model) | set(lexical)]
         scored = self._named_cases(dict(scored), lex.named_cases)
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
+
+    def _named_by_model(self, weights: dict[str, float], probs: dict[str, float],
+                        context: str | None) -> dict[str, float]:
+        """The conversation weights, with a follow-up the model is sure of counted as named: the
+        lexical matcher damps a follow-up whose topic the question's words do not name, but
+        "最晚几点之前要进馆" names the museum's own last entry to the model (0.9, and nearly all of
+        the 'last-entry' follow-ups' mass), as "在哪里" names no one's 'where'. A follow-up whose
+        questions read like other topics (look-alikes) keeps its weight: that unnamed mass is theirs."""
+        ctx_topic = context.split(".")[0] if context else None
+        by_kind: dict[str, float] = {}
+        for intent, p in probs.items():
+            kind = intent.partition(".")[2]
+            if kind and intent in self.pack_followups:
+                by_kind[kind] = by_kind.get(kind, 0.0) + p
+        named = dict(weights)
+        for intent, p in probs.items():
+            base, _, kind = intent.partition(".")
+            if (intent in self.pack_followups and base != ctx_topic and p >= self.NAMED_BY_MODEL
+                    and p >= self.NAMED_SHARE * by_kind[kind] and not self.runtime.lookalikes.get(intent)):
+                named[intent] = 1.0
+        return named
 
     def _named_cases(self, scores: dict[str, float], flows: list[str]) -> list[tuple[str, float]]:
         """A question that names a flow's subject and one of its cases (``flows``, found by the lexical
