@@ -195,6 +195,27 @@ def test_a_topic_answer_that_carries_the_follow_up_answer_counts_as_right(mini_p
     assert not carries_answer(DialogEngine(load_pack(mini_pack_dir)), "ticket-price", "ticket-price.students", "zh")
 
 
+
+def test_a_flow_cases_answer_may_carry_a_topics_answer(mini_pack_dir) -> None:
+    """Scoring: "那要多久能拿到" right after the lost-card case gets that case's answer again; it
+    says when the new card is ready, so it carries the processing-time topic's answer. The flow's
+    own question ("which case?") carries nothing, and an expected case is scored by id only."""
+    from kiosk.dialog.evaluate import carries_answer
+
+    ready = "新证15个工作日办好，可以到A04窗口领取。"
+    flows = mini_pack_dir / "flows.yaml"
+    flows.write_text(flows.read_text(encoding="utf-8").replace("丢失补领请带户口簿，费用40元。", "丢失补领请带户口簿，费用40元。" + ready),
+                     encoding="utf-8")
+    with (mini_pack_dir / "topics.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: id-card-time\n    group: info\n    title: {zh: 身份证办理时限, en: ID card processing time}\n"
+                "    questions: {zh: [身份证要多久, 新证几天能拿], en: [how long for an id card, when is my new card ready]}\n"
+                f"    answer: {{zh: {ready}, en: The new card is ready in 15 working days.}}\n")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert carries_answer(engine, "id-card.lost", "id-card-time", "zh")
+    assert not carries_answer(engine, "id-card.first", "id-card-time", "zh")
+    assert not carries_answer(engine, "id-card", "id-card-time", "zh")
+    assert not carries_answer(engine, "id-card-time", "id-card.lost", "zh")
+
 def test_english_synonyms_are_replaced_once_left_to_right() -> None:
     """A variant inside the main word ("provident fund" in "housing provident fund") is not replaced
     again, and the longest variant wins."""

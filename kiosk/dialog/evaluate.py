@@ -87,9 +87,13 @@ def carries_answer(engine: DialogEngine, got: str, expect: str, lang: str) -> bo
     """Whether the answer of topic or follow-up ``got`` holds the answer of topic or follow-up
     ``expect`` (see :func:`kiosk.dialog.kinds.answer_holds`: its numbers and most of its wording),
     so the visitor heard the fact. ("文创店几点关门": the shop's answer says "9:00到17:00营业"; its
-    hours follow-up says "9:00到17:00。"; a pack may also give the same prices in two topics.)"""
-    if any(engine.pack.topic(i.split(".")[0]) is None for i in (got, expect)):
-        return False  # flows and their cases are scored by id only
+    hours follow-up says "9:00到17:00。"; a pack may also give the same prices in two topics.) A flow
+    case's answer may carry a topic's too (the lost ID card's says when the new card is ready); a
+    flow's question carries nothing, and an expected flow or case is scored by id only."""
+    got_base, _, got_case = got.partition(".")
+    is_case = engine.pack.flow(got_base) is not None and bool(got_case)
+    if engine.pack.topic(expect.split(".")[0]) is None or (engine.pack.topic(got_base) is None and not is_case):
+        return False
     given = (engine.answer_of(got, lang) or ("",))[0]
     wanted = (engine.answer_of(expect, lang) or ("",))[0]
     return answer_holds(given, wanted)
