@@ -224,18 +224,23 @@ class CombinedMatcher:
         the 'last-entry' follow-ups' mass), as "在哪里" names no one's 'where'. A follow-up whose
         questions read like other topics (look-alikes) keeps its weight: that unnamed mass is theirs."""
         ctx_topic = context.split(".")[0] if context else None
-        by_kind: dict[str, float] = {}
+        named = dict(weights)
+        for members in self._followups_by_kind(probs).values():
+            mass = sum(p for p, _ in members)
+            for p, intent in members:
+                if (intent.split(".")[0] != ctx_topic and p >= self.NAMED_BY_MODEL and p >= self.NAMED_SHARE * mass
+                        and not self.runtime.lookalikes.get(intent)):
+                    named[intent] = 1.0
+        return named
+
+    def _followups_by_kind(self, probs: dict[str, float]) -> dict[str, list[tuple[float, str]]]:
+        """The pack's follow-ups with the model's probability, by kind (their short id: 'where')."""
+        by_kind: dict[str, list[tuple[float, str]]] = {}
         for intent, p in probs.items():
             kind = intent.partition(".")[2]
             if kind and intent in self.pack_followups:
-                by_kind[kind] = by_kind.get(kind, 0.0) + p
-        named = dict(weights)
-        for intent, p in probs.items():
-            base, _, kind = intent.partition(".")
-            if (intent in self.pack_followups and base != ctx_topic and p >= self.NAMED_BY_MODEL
-                    and p >= self.NAMED_SHARE * by_kind[kind] and not self.runtime.lookalikes.get(intent)):
-                named[intent] = 1.0
-        return named
+                by_kind.setdefault(kind, []).append((p, intent))
+        return by_kind
 
     def _named_cases(self, scores: dict[str, float], flows: list[str]) -> list[tuple[str, float]]:
         """A question that names a flow's subject and one of its cases (``flows``, found by the lexical
@@ -255,12 +260,7 @@ class CombinedMatcher:
         whose: "在哪里" or "how much is it" reads to the model as the 'where' (or 'price') follow-up
         of several topics at once. Their ids, likeliest first; empty when the question names its
         topic (what the conversation was about is the dialog engine's to weigh)."""
-        probs = self.runtime.probabilities(text, lang)
-        by_kind: dict[str, list[tuple[float, str]]] = {}
-        for intent, p in probs.items():
-            base, _, kind = intent.partition(".")
-            if kind and intent in self.pack_followups:
-                by_kind.setdefault(kind, []).append((p, intent))
+        by_kind = self._followups_by_kind(self.runtime.probabilities(text, lang))
         if not by_kind:
             return []
         kind, members = max(by_kind.items(), key=lambda kv: sum(p for p, _ in kv[1]))
