@@ -270,3 +270,22 @@ def test_a_follow_up_the_model_is_sure_of_counts_as_named(trained_dir: Path, tmp
     assert matcher._named_by_model(damped, sure, "ticket-price") == damped  # its own context: read in context instead
     monkeypatch.setitem(matcher.runtime.lookalikes, "ticket-price.where", ["restroom"])
     assert matcher._named_by_model(damped, sure, None) == damped
+
+
+def test_in_context_a_follow_up_does_not_take_the_mass_of_a_named_topics_follow_up(trained_dir: Path, tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """After the refunds, "那售票处在哪里" that the model reads as the ticket price's 'where' stays
+    the ticket price's when the question names that topic; unnamed ("在哪里"), its mass is the
+    'where' of the topic in context."""
+    root = tmp_path / "mini-pack"
+    shutil.copytree(trained_dir, root)
+    where = add_where_followups(root)
+    matcher = CombinedMatcher(load_pack(root), load_matcher(load_pack(trained_dir))[0].runtime)
+    matcher.intents += where  # as if retrained on the changed pack
+    reading = {**dict.fromkeys(matcher.runtime.labels, 0.0), "ticket-price.where": 0.8, "ticket-refund.where": 0.1}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: reading)
+    named = matcher.model_scores("那售票处在哪里", "zh", "ticket-refund", {"ticket-price.where": 1.0})
+    assert named["ticket-refund.where"] == pytest.approx(min(1.0, 0.1 * matcher.FOLLOWUP_IN_CONTEXT))
+    assert named["ticket-price.where"] > named["ticket-refund.where"]
+    unnamed = matcher.model_scores("在哪里", "zh", "ticket-refund", {"ticket-price.where": 0.0})
+    assert unnamed["ticket-refund.where"] == pytest.approx(min(1.0, 0.9 * matcher.FOLLOWUP_IN_CONTEXT))

@@ -130,10 +130,11 @@ class CombinedMatcher:
         ctx_topic = context.split(".")[0] if context else None
         scores = {i: probs.get(i, 0.0) for i in self.intents}
         if ctx_topic:
+            unnamed = self._unnamed_mass(scores, ctx_topic, weights or {})
             for intent in self.intents:
                 base, _, short = intent.partition(".")
                 if short and base == ctx_topic:
-                    same = sum(p for i, p in scores.items() if "." in i and i.split(".", 1)[1] == short)
+                    same = sum(p for i, p in unnamed.items() if "." in i and i.split(".", 1)[1] == short)
                     alike = set(self.runtime.lookalikes.get(intent, ()))
                     if alike:  # "可以拍照不" after the scroll: the photography topic's mass is the scroll's follow-up's
                         same = max(same, scores[intent] + sum(p for i, p in probs.items() if i.split(".")[0] in alike))
@@ -153,6 +154,14 @@ class CombinedMatcher:
         if ctx_topic and self.pack.topic(ctx_topic) is not None:
             self._read_with_context_title(scores, probs, text, lang, ctx_topic)
         return scores
+
+    @staticmethod
+    def _unnamed_mass(scores: dict[str, float], ctx_topic: str, weights: dict[str, float]) -> dict[str, float]:
+        """Each intent's probability as far as it may go to the topic in context: another topic's
+        follow-up keeps the share its topic is named in the question ("and the jade cong, where's
+        that" after the lotus bowl is the cong's 'where', not the bowl's)."""
+        return {i: p if i.split(".")[0] == ctx_topic or "." not in i else p * (1.0 - weights.get(i, 0.0))
+                for i, p in scores.items()}
 
     def _read_with_context_title(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
                                  ctx_topic: str) -> None:
