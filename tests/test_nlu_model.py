@@ -9,7 +9,10 @@ import pytest
 
 from kiosk.cli import main as kiosk_main
 from kiosk.dialog.factory import build_engine
+from kiosk.dialog.matching import LexicalMatcher
 from kiosk.nlu.artifacts import REQUIRED, model_dir
+from kiosk.nlu.examples import Example
+from kiosk.nlu.lookalikes import followup_lookalikes
 from kiosk.nlu.runtime import CombinedMatcher, load_matcher
 from kiosk.nlu.train import TrainSettings, train_pack
 from kiosk.pack.loader import PackError, content_hash, load_pack
@@ -161,6 +164,16 @@ def test_trained_model_keeps_follow_up_look_alikes(trained_dir: Path) -> None:
     for followup, topics in meta["lookalikes"].items():
         assert followup in intents and "." in followup
         assert all(t in intents and "." not in t and t != followup.split(".")[0] for t in topics)
+
+
+def test_a_look_alike_is_a_topic_ranked_above_the_follow_ups_own() -> None:
+    """A follow-up reads like another topic when that topic ranks first of all for its questions
+    ("门票可以退吗" is the refunds' question wherever it is written), not when it is only the best
+    of the rest behind the follow-up's own ("学生多少钱" ranks the ticket price first)."""
+    lexical = LexicalMatcher(load_pack(MINI_PACK))
+    assert [c.intent for c in lexical.rank("学生多少钱", "zh", None, top=3)][0] == "ticket-price.students"
+    examples = [Example("ticket-price.students", "zh", "学生多少钱"), Example("opening-hours.refund", "zh", "门票可以退吗")]
+    assert followup_lookalikes(examples, lexical) == {"opening-hours.refund": ["ticket-refund"]}
 
 
 def test_unnamed_follow_up_lends_its_mass_to_its_look_alike_topic(trained_dir: Path, monkeypatch) -> None:
