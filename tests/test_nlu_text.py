@@ -120,6 +120,7 @@ def test_novelty_finds_words_the_pack_never_uses() -> None:
     novelty = matcher.novelty
     assert novelty.unknown("动物园门票多少钱", "zh") == ["动", "物", "园"]
     assert novelty.unknown("请问门票多少钱啊", "zh") == []  # fillers and particles are not news
+    assert novelty.unknown("我和我妈来的 门票多少钱", "zh") == ["和", "来"]  # nor are family words
     assert novelty.unknown("How much is a ticket for the planetarium?", "en") == ["planetarium"]
     assert novelty.unknown("what are your opening hours please", "en") == []
     assert novelty.factor("门票多少钱", "zh") == 1.0 > novelty.factor("动物园门票多少钱", "zh")
