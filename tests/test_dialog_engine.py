@@ -158,6 +158,19 @@ def test_rephrase_offers_near_topics_to_touch_and_a_short_reply_picks_one(engine
     assert (nothing_near.state, nothing_near.options) == ("rephrase", [])
 
 
+def test_a_reply_to_offered_topics_that_names_a_flows_case_gets_the_case(engine: DialogEngine) -> None:
+    """After "please rephrase" offered the ID card, "身份证丢了" is the lost card, not "which case?"."""
+    s = engine.new_session()
+    unsure = s.handle("票证")
+    assert (unsure.state, unsure.options) == ("rephrase", ["id-card"])
+    lost = s.handle("身份证丢了")
+    assert (lost.state, lost.intent) == ("answered", "id-card.lost")
+    s = engine.new_session()
+    s.handle("票证")
+    renewal = s.handle("the ID card, it expired")
+    assert (renewal.state, renewal.intent) == ("answered", "id-card.renewal")
+
+
 def test_a_sentence_that_only_contains_an_ordinal_is_read_as_a_question(engine: DialogEngine) -> None:
     s = engine.new_session()
     assert s.handle("ticket back").options

@@ -240,13 +240,16 @@ class Session:
         if rival and not leans_on_context and top.score - rival.score < self.engine.min_margin \
                 and calibrate(rival.score) >= self.engine.low_confidence:
             return self._clarify(top, rival, lang)
-        flow = self.engine.pack.flow(top.intent)
-        if flow is not None:
-            case = self.engine.lexical.match_case(flow.id, text, lang)
-            if case:
-                return self._answer(case, top.confidence, lang)
-            return self._ask_case(flow, top.confidence, lang)
+        if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
+            return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
         return self._answer(self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
+
+    def _case_named_in(self, intent: str, text: str, lang: str) -> str:
+        """The case of flow ``intent`` that ``text`` names, else ``intent`` itself (a topic, or a
+        flow whose case is still to ask)."""
+        flow = self.engine.pack.flow(intent)
+        case = self.engine.lexical.match_case(flow.id, text, lang) if flow is not None else None
+        return case or intent
 
     def _wider_when_asked_again(self, intent: str, lang: str) -> str:
         """The follow-up just answered, asked again in other words ("where" right after the passport's
@@ -358,12 +361,12 @@ class Session:
             # the option itself, or (asked which topic's follow-up) the follow-up of the topic named
             chosen = next((o for o in options if o == cand.intent or
                            (by_topic and o.split(".")[0] == cand.intent.split(".")[0])), None)
-            if chosen:
-                return self._answer(chosen, cand.confidence, lang)
+            if chosen:  # "it's for rent" after the provident fund was offered: its rent case
+                return self._answer(self._case_named_in(chosen, text, lang), cand.confidence, lang)
         for intent in options:  # the visitor repeated (part of) a title
             title = normalize(self.engine.pack.title_of(intent, lang), lang)
             if title and (title in norm or norm in title) and len(norm) >= 2:
-                return self._answer(intent, 0.9, lang)
+                return self._answer(self._case_named_in(intent, text, lang), 0.9, lang)
         return None
 
     def _suggestions(self, ranked: list[Candidate]) -> list[str]:
