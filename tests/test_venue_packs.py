@@ -1,6 +1,7 @@
 """The two sample venue packs: valid, held-out dev sets, and the foundation's accuracy goals."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,17 @@ def test_devset_is_large_held_out_and_refers_to_real_intents(venue) -> None:
             seen.update(normalize(q, lang) for q in qs)
     verbatim = [i.q for i in devset.in_domain if normalize(i.q, "zh") in seen or normalize(i.q, "en") in seen]
     assert len(verbatim) <= len(devset.in_domain) // 20, f"dev questions copied from the pack: {verbatim}"
+
+
+def test_devset_questions_are_in_the_packs_languages(venue) -> None:
+    """A pack is scored only in its own languages: the center's pack has no Korean, so no Korean
+    question is in its dev set (the kiosk could not answer it)."""
+    name, pack, _ = venue
+    devset = _devset(name)
+    questions = [i.q for i in devset.single] + [t.q for _, turns in devset.dialogs for t in turns]
+    scripts = {"zh": r"[\u4e00-\u9fff]", "ko": r"[\uac00-\ud7af]", "en": r"[A-Za-z]{3}"}
+    written = {lang for q in questions for lang, script in scripts.items() if re.search(script, q)}
+    assert {"zh", "en"} <= written <= set(pack.languages)
 
 
 def test_generated_out_of_domain_questions_stay_out_of_the_devset(venue) -> None:
