@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.cli import main as kiosk_main
 from kiosk.dialog.factory import build_engine
-from kiosk.dialog.matching import LexicalMatcher
+from kiosk.dialog.matching import LexicalMatcher, LexicalScores
 from kiosk.nlu.artifacts import REQUIRED, model_dir
 from kiosk.nlu.examples import Example
 from kiosk.nlu.lookalikes import followup_lookalikes
@@ -152,6 +152,20 @@ def test_follow_up_asked_first_is_answered_within_its_topic(trained_dir: Path) -
     assert max(alone["ticket-price"], alone["ticket-price.students"]) == pytest.approx(min(1.0, family))
     reply = engine.new_session().handle("学生门票多少钱")
     assert reply.state == "answered" and reply.intent in ("ticket-price", "ticket-price.students")
+
+
+def test_a_follow_up_given_its_familys_mass_is_weighed_once(trained_dir: Path, monkeypatch) -> None:
+    """A follow-up whose topic the question half names gets its family's mass, in which it counts
+    half; the combined score does not halve it again ("护照申请了多久能拿到手" stays the passport's)."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    probs = {**dict.fromkeys(matcher.runtime.labels, 0.0), "ticket-price.students": 0.45, "ticket-price": 0.05}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: probs)  # not sure enough to count as named
+    monkeypatch.setattr(matcher.runtime, "lookalikes", {})
+    half_named = LexicalScores([], 1.0, {"ticket-price.students": 0.5}, [])
+    monkeypatch.setattr(matcher.lexical, "scores", lambda text, lang, context=None: half_named)
+    best = matcher.rank("学生呢多少钱", "zh")[0]
+    assert best.intent == "ticket-price.students"
+    assert best.score == pytest.approx(matcher.model_weight * (0.05 + 0.45 * 0.5), abs=1e-4)
 
 
 def test_trained_model_keeps_follow_up_look_alikes(trained_dir: Path) -> None:

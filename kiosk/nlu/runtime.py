@@ -126,6 +126,12 @@ class CombinedMatcher:
         topic's follow-up the mass of every follow-up of the same name (and of the topics its questions
         read like). Out of context a topic and its follow-ups pool their mass (see :meth:`_pool_family`;
         ``weights``: the lexical matcher's conversation weights)."""
+        return self._weighed_model_scores(text, lang, context, weights)[0]
+
+    def _weighed_model_scores(self, text: str, lang: str, context: str | None,
+                              weights: dict[str, float] | None) -> tuple[dict[str, float], set[str]]:
+        """:meth:`model_scores`, and the follow-ups whose score already holds their weight (those
+        given their family's mass, which counts each member only as far as the question names it)."""
         probs = self.runtime.probabilities(text, lang)
         ctx_topic = context.split(".")[0] if context else None
         scores = {i: probs.get(i, 0.0) for i in self.intents}
@@ -149,11 +155,10 @@ class CombinedMatcher:
             elif base in scores:
                 families.setdefault(base, []).append(intent)
         self._lend_to_lookalikes(scores, probs, families, weights or {})
-        for base, followups in families.items():
-            self._pool_family(scores, probs, base, followups, weights or {})
+        weighed = {self._pool_family(scores, probs, base, followups, weights or {}) for base, followups in families.items()}
         if ctx_topic and self.pack.topic(ctx_topic) is not None:
             self._read_with_context_title(scores, probs, text, lang, ctx_topic)
-        return scores
+        return scores, weighed - {None}
 
     @staticmethod
     def _unnamed_mass(scores: dict[str, float], ctx_topic: str, weights: dict[str, float]) -> dict[str, float]:
@@ -195,10 +200,11 @@ class CombinedMatcher:
             scores[a] = min(1.0, scores[a] + unnamed / len(alike))
 
     def _pool_family(self, scores: dict[str, float], probs: dict[str, float], base: str, followups: list[str],
-                     weights: dict[str, float]) -> None:
+                     weights: dict[str, float]) -> str | None:
         """Out of its topic's context, a topic and its follow-ups are one family: the family's mass
         goes to the member the model likes best, a follow-up only as far as the question names the
-        topic. "那个青铜鼎是哪年挖出来的" gets the ding's 'found' follow-up, "铜鼎" the whole answer."""
+        topic. "那个青铜鼎是哪年挖出来的" gets the ding's 'found' follow-up, "铜鼎" the whole answer.
+        Returns the follow-up given the family's mass, if one was."""
         share = {f: probs.get(f, 0.0) * weights.get(f, 1.0) for f in followups}
         best = max(followups, key=lambda f: share[f])
         family = scores[base] + sum(share.values())
@@ -206,8 +212,9 @@ class CombinedMatcher:
             scores[f] = min(1.0, scores[f] * self.FOLLOWUP_OUT_OF_CONTEXT)
         if share[best] > self.FOLLOWUP_OVER_TOPIC * scores[base]:
             scores[best] = min(1.0, family)
-        else:
-            scores[base] = min(1.0, family)
+            return best
+        scores[base] = min(1.0, family)
+        return None
 
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         lex = self.lexical.scores(text, lang, context)
@@ -215,12 +222,12 @@ class CombinedMatcher:
         probs = self.runtime.probabilities(text, lang)
         # the model's scores get what the lexical ones have: unknown words, what the conversation points to
         weights = self._named_by_model(lex.context_weights, probs, context)
-        model = self.model_scores(text, lang, context, weights)
+        model, weighed = self._weighed_model_scores(text, lang, context, weights)
         w = self.model_weight
         # lexical likeness counts for less when the model reads the question as about something else
         trust = 1.0 - probs.get(NONE_INTENT, 0.0)
-        scored = [(i, w * lex.novelty * weights.get(i, 1.0) * model.get(i, 0.0) + (1 - w) * trust * lexical.get(i, 0.0))
-                  for i in set(model) | set(lexical)]
+        scored = [(i, w * lex.novelty * (1.0 if i in weighed else weights.get(i, 1.0)) * model.get(i, 0.0)
+                   + (1 - w) * trust * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
         scored = self._named_cases(dict(scored), lex.named_cases)
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
