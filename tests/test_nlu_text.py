@@ -123,6 +123,8 @@ def test_novelty_finds_words_the_pack_never_uses() -> None:
     assert novelty.unknown("我和我妈来的 门票多少钱", "zh") == ["和", "来"]  # nor are family words
     assert novelty.unknown("How much is a ticket for the planetarium?", "en") == ["planetarium"]
     assert novelty.unknown("what are your opening hours please", "en") == []
+    assert novelty.unknown("my mum and two friends are coming tomorrow, what are your opening hours", "en") == []
+    assert novelty.unknown("闺女让我问问门票多少钱", "zh") == []
     assert novelty.factor("门票多少钱", "zh") == 1.0 > novelty.factor("动物园门票多少钱", "zh")
     ours = matcher.rank("门票多少钱", "zh")[0]
     theirs = matcher.rank("动物园门票多少钱", "zh")[0]

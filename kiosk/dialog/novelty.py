@@ -26,11 +26,17 @@ sometimes somewhere soon still stuff such sure take tell than thank thanks that 
 there there's these they they're thing things think this those though through to today too try um uh under
 until up us very want wants was way we we're well were what what's whats when where where's which while
 who whom whose why will with without would yes yet you you're your yours
-""".split())
+""".split()) | set("""
+mum mom mother dad father parents grandma granny grandmother grandpa grandfather son daughter kid kids child
+children husband wife partner baby friend friends colleague colleagues family yesterday tomorrow tonight
+morning afternoon evening two three four five six seven eight nine ten eleven twelve twenty thirty half
+bring brought came coming arrive arrives sort grab confused
+""".split())  # and the people, times and everyday words visitors say about themselves
 # Chinese particles and pronouns (fillers are stripped before this), and the family, friends and
 # everyday words visitors say about themselves ("我们俩想登记结婚", "给我妈问问").
 ZH_COMMON = set("呃额唉诶欸哼啊呀嘛呢吧哦哈啦嘞呗噢嗯哎喂那这么的了着过很都也还就才又再们个些吗咋啥俺您你我他她它"
-                "爸妈爷奶姥姨舅叔婶伯哥姐弟妹儿女孩娃伴俩咱朋友家今明昨早晚刚想要得说问知道告诉谢好麻烦帮")
+                "爸妈爷奶姥姨舅叔婶伯哥姐弟妹儿女孩娃伴俩咱朋友家今明昨早晚刚想要得说问知道告诉谢好麻烦帮"
+                "闺让太怕已经趟懂连总")
 # Korean particles and verb endings, syllable by syllable.
 KO_COMMON = set("요어아해서고지게네데은는이가을를에의도만께랑하했었았였겠죠나까니면야예세시주좀뭐왜저제거것")
 
