@@ -212,13 +212,16 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
                                                                                         monkeypatch) -> None:
     """After the refunds, "学生呢" that the model alone reads as the ticket price's students follow-up
     is read again as "门票退票 学生呢": what that reading gives the refunds topic it gets, and the
-    students follow-up loses as much. A question read as a topic is left as it is."""
+    students follow-up loses as much. Another topic that reading raises gets it too. A question
+    read as a topic is left as it is."""
     matcher, _ = load_matcher(load_pack(trained_dir))
     zero = dict.fromkeys(matcher.runtime.labels, 0.0)
     readings = {"学生呢": {**zero, "ticket-price.students": 0.9, "ticket-price": 0.05},
                 "门票退票 学生呢": {**zero, "ticket-refund": 0.7, "ticket-price.students": 0.2},
                 "厕所呢": {**zero, "restroom": 0.9},
-                "门票退票 厕所呢": {**zero, "ticket-refund": 0.7}}
+                "门票退票 厕所呢": {**zero, "ticket-refund": 0.7},
+                "周六呢": {**zero, "opening-hours.saturday": 0.8, "restroom": 0.1},
+                "门票退票 周六呢": {**zero, "opening-hours": 0.6, "opening-hours.saturday": 0.2}}
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
     alone = matcher.model_scores("学生呢", "zh", None, {})
     after = matcher.model_scores("学生呢", "zh", "ticket-refund", {})
@@ -226,6 +229,8 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
     assert after["ticket-price.students"] == pytest.approx(alone["ticket-price.students"] * 0.3)
     assert matcher.model_scores("厕所呢", "zh", "ticket-refund", {})["ticket-refund"] == 0.0
     assert matcher.model_scores("学生呢", "zh", "ticket-price", {})["ticket-price.students"] >= 0.9
+    raised = matcher.model_scores("周六呢", "zh", "ticket-refund", {})
+    assert raised["opening-hours"] == pytest.approx(0.6) and raised["restroom"] == pytest.approx(0.1)
 
 def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trained_dir: Path, monkeypatch) -> None:
     """"身份证过期了" names the ID card flow's subject and its renewal case: it is that case even when

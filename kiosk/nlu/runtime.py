@@ -174,14 +174,17 @@ class CombinedMatcher:
         again with the topic's title in front, as the lexical matcher reads follow-ups in context:
         "要押金吗" after the wheelchair is "轮椅借用 要押金吗", not the audio guide's deposit. The
         topic and its follow-ups get that reading when it is higher, and the mass it gives them is
-        taken from the other topic's follow-up."""
+        taken from the other topic's follow-up. So does any other intent that reading raises:
+        "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English tour, not the
+        audio guide's languages."""
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
         if best is None or "." not in best or best.split(".")[0] == ctx_topic:
             return
         read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
         members = [i for i in self.intents if i.split(".")[0] == ctx_topic]
-        for intent in members:
-            scores[intent] = max(scores[intent], read.get(intent, 0.0))
+        for intent in self.intents:
+            if intent in members or (intent != best and read.get(intent, 0.0) > probs.get(intent, 0.0)):
+                scores[intent] = max(scores[intent], read.get(intent, 0.0))
         scores[best] *= 1.0 - min(1.0, sum(read.get(i, 0.0) for i in members))
 
     def _lend_to_lookalikes(self, scores: dict[str, float], probs: dict[str, float],
