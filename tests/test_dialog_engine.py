@@ -124,6 +124,15 @@ def test_social_greeting_and_handoff_request(engine: DialogEngine) -> None:
     assert s.handle("I want to talk to a person").state == "handoff"
 
 
+def test_a_pack_question_that_names_a_person_is_answered_not_handed_off() -> None:
+    """The pack's own questions come before the built-in handoff words: the service hall lists
+    "人工服务在哪里" under its help desk, so that is the answer (a pack without one hands off:
+    see the test above)."""
+    s = DialogEngine(load_pack(VENUES / "binjiang-service-center")).new_session()
+    desk = s.handle("人工服务在哪里")
+    assert (desk.state, desk.intent) == ("answered", "help-desk")
+
+
 def test_language_detection_and_normalisation() -> None:
     assert detect_lang("화장실 어디예요", ["zh", "en", "ko"]) == "ko"
     assert detect_lang("화장실 어디예요", ["zh", "en"]) == "en"

@@ -186,9 +186,9 @@ class Session:
         if not normalize(text, lang):
             return self._not_understood(lang)
         social = self.engine.shared.social_intent(text, lang)
-        if social == "handoff":
+        if social == "handoff" and not self._pack_answers(text, lang):
             return self._handoff(lang)
-        if social:
+        if social and social != "handoff":
             return Reply(self.engine.shared.text(social, lang, **self.engine.venue_values(lang)), None, 1.0, lang, SOCIAL)
         if self.pending_flow:
             reply = self._continue_flow(text, lang)
@@ -206,6 +206,13 @@ class Session:
             if case and case != self.context and top_conf < 0.9:
                 return self._answer(case, max(top_conf, 0.8), lang)
         return self._decide(ranked, text, lang)
+
+    def _pack_answers(self, text: str, lang: str) -> bool:
+        """Whether a question that asks for a person is one of the pack's own, answered with
+        confidence: "人工讲解要收费吗" is the guided tour's price, "我要找工作人员" the help desk
+        when the pack lists it there; "转人工" alone is a request to hand off."""
+        ranked = self._rank(text, lang)
+        return bool(ranked) and ranked[0].confidence >= self.engine.low_confidence
 
     def _rank(self, text: str, lang: str) -> list[Candidate]:
         """Best intents in the conversation's context. After a follow-up that gave another topic's
