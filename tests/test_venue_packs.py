@@ -116,9 +116,11 @@ def _bigram_overlap(a: str, b: str) -> float:
 # The lexical matcher alone is the fallback when no trained model is current: these floors guard it
 # against regressions. The product goals (>= 90 %, and issue 3's >= 97 %) are measured on the
 # engine the kiosk runs, with the trained intent model, in the NLU tests and benchmarks/dialog.py.
-# The floors sit a little under what the lexical matcher measures on the whole dev set, all three
-# batches (museum 86 / 82 / 66 %, service hall 89 / 81 / 82 %, with the carried-answer rule).
-LEXICAL_FLOORS = {"in_domain": 0.75, "out_of_domain": 0.75, "dialogs": 0.60}
+# The floors sit a little under what the lexical matcher measures on the whole dev set, all six
+# batches (museum 79 / 86 / 58 %, service hall 86 / 89 / 70 %, with the carried-answer rule); the
+# dialog floor came down from 60 % when the sixth batch, written blind, brought museum dialogs the
+# lexical matcher gets 3 of 16 right (the model gets 9).
+LEXICAL_FLOORS = {"in_domain": 0.75, "out_of_domain": 0.75, "dialogs": 0.55}
 
 
 def test_lexical_fallback_floors(venue) -> None:

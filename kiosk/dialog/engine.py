@@ -209,9 +209,9 @@ class Session:
 
     def _pack_answers(self, text: str, lang: str) -> bool:
         """Whether a question that asks for a person is one of the pack's own, answered with
-        confidence: "人工讲解要收费吗" is the guided tour's price, "我要找工作人员" the help desk
-        when the pack lists it there; "转人工" alone is a request to hand off."""
-        ranked = self._rank(text, lang)
+        confidence: "我要找工作人员" is the help desk's when the pack lists it there, "人工讲解多少钱"
+        a guided tour's price. A request for a person that no topic answers is handed off."""
+        ranked = self.engine.matcher.rank(text, lang, self.context)
         return bool(ranked) and ranked[0].confidence >= self.engine.low_confidence
 
     def _rank(self, text: str, lang: str) -> list[Candidate]:
