@@ -186,9 +186,10 @@ class Session:
         if not normalize(text, lang):
             return self._not_understood(lang)
         social = self.engine.shared.social_intent(text, lang)
-        if social == "handoff" and not self._pack_answers(text, lang):
-            return self._handoff(lang)
-        if social and social != "handoff":
+        if social == "handoff":
+            if not self._pack_answers(text, lang):
+                return self._handoff(lang)
+        elif social:
             return Reply(self.engine.shared.text(social, lang, **self.engine.venue_values(lang)), None, 1.0, lang, SOCIAL)
         if self.pending_flow:
             reply = self._continue_flow(text, lang)

@@ -181,7 +181,7 @@ class CombinedMatcher:
         if best is None or "." not in best or best.split(".")[0] == ctx_topic:
             return
         read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
-        members = [i for i in self.intents if i.split(".")[0] == ctx_topic]
+        members = {i for i in self.intents if i.split(".")[0] == ctx_topic}
         for intent in self.intents:
             if intent in members or (intent != best and read.get(intent, 0.0) > probs.get(intent, 0.0)):
                 scores[intent] = max(scores[intent], read.get(intent, 0.0))
