@@ -370,3 +370,14 @@ def test_a_topics_answer_is_given_again_for_a_question_of_a_kind_it_holds(mini_p
     s.reset()
     s.handle("怎么退票")
     assert s.handle("在哪办").intent == "ticket-refund.where"  # a topic's own 'where' follow-up answers
+
+
+def test_a_place_asked_in_a_topics_context_is_that_topics_place_unless_named() -> None:
+    engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))  # lexical matcher: the words alone say north
+    assert engine.new_session().handle("从哪个门进").intent == "north-entrance"
+    s = engine.new_session()
+    assert s.handle("团队讲解怎么约").intent == "group-tour"  # groups enter by the east entrance
+    assert s.handle("从哪个门进").intent == "east-entrance"
+    s = engine.new_session()
+    s.handle("团队讲解怎么约")
+    assert s.handle("北门在哪").intent == "north-entrance"  # named: the answer stands

@@ -62,6 +62,7 @@ class Reply:
 class DialogEngine:
     """Pack + matcher + thresholds; creates sessions. Safe to share between threads."""
 
+    PLACE_IN_CONTEXT = 0.75  # a topic's own place this close to another place, by the question's words, is the one meant
     SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
     MAX_SUGGESTIONS = 3
     FLOW_CASE_FROM = 0.2  # a flow this confident, with its case named in the case's keywords, is answered
@@ -250,7 +251,24 @@ class Session:
             return self._clarify(top, rival, lang)
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
-        return self._answer(self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
+        place = self._place_in_context(top.intent, text, lang)
+        return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
+
+    def _place_in_context(self, intent: str, text: str, lang: str) -> str | None:
+        """A place asked for in a topic's context that the question does not tell apart from that
+        topic's own place is the topic's: "从哪个门进" after the group tour is the group entrance
+        (east), not the main one the words alone point to; "北门在哪" names the north entrance and
+        stays there. None when the answer stands."""
+        pack = self.engine.pack
+        topic = pack.topic(self.context.split(".")[0]) if self.context else None
+        if topic is None or intent not in pack.places or pack.topic(intent) is None:
+            return None
+        own = [p for p in topic.places if p != intent and p in pack.places and pack.topic(p) is not None]
+        if not own:
+            return None
+        lexical = dict(self.engine.lexical.scores(text, lang, self.context).ranked)
+        best = max(own, key=lambda p: lexical.get(p, 0.0))
+        return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
 
     def _case_named_in(self, intent: str, text: str, lang: str) -> str:
         """The case of flow ``intent`` that ``text`` names, else ``intent`` itself (a topic, or a
