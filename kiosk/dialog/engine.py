@@ -260,10 +260,14 @@ class Session:
         (east), not the main one the words alone point to; "北门在哪" names the north entrance and
         stays there. None when the answer stands."""
         pack = self.engine.pack
+
+        def is_place_topic(i: str) -> bool:  # a place the pack also answers about ("east-entrance")
+            return i in pack.places and pack.topic(i) is not None
+
         topic = pack.topic(self.context.split(".")[0]) if self.context else None
-        if topic is None or intent not in pack.places or pack.topic(intent) is None:
+        if topic is None or not is_place_topic(intent):
             return None
-        own = [p for p in topic.places if p != intent and p in pack.places and pack.topic(p) is not None]
+        own = [p for p in topic.places if p != intent and is_place_topic(p)]
         if not own:
             return None
         lexical = dict(self.engine.lexical.scores(text, lang, self.context).ranked)
