@@ -232,6 +232,22 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
     raised = matcher.model_scores("周六呢", "zh", "ticket-refund", {})
     assert raised["opening-hours"] == pytest.approx(0.6) and raised["restroom"] == pytest.approx(0.1)
 
+def test_in_a_flows_context_another_topics_follow_up_is_read_again_with_the_flows_title(trained_dir: Path,
+                                                                                      monkeypatch) -> None:
+    """After a case of the ID card flow, "多久能拿到" that the model alone reads as the ticket price's
+    follow-up is read again as "身份证办理 多久能拿到": the flow, and any topic that reading raises,
+    get what it gives them, and the follow-up loses the flow's share."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    readings = {"多久能拿到": {**zero, "ticket-price.students": 0.8},
+                "身份证办理 多久能拿到": {**zero, "id-card": 0.5, "opening-hours": 0.3, "ticket-price.students": 0.1}}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
+    after = matcher.model_scores("多久能拿到", "zh", "id-card.lost", {})
+    assert after["id-card"] == pytest.approx(0.5) and after["opening-hours"] == pytest.approx(0.3)
+    assert after["ticket-price.students"] == pytest.approx(0.8 * 0.5)
+    assert matcher.model_scores("多久能拿到", "zh", None, {})["opening-hours"] == 0.0
+
+
 def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trained_dir: Path, monkeypatch) -> None:
     """"身份证过期了" names the ID card flow's subject and its renewal case: it is that case even when
     the model reads it as another topic; naming only the case ("票过期了") changes nothing."""

@@ -156,7 +156,7 @@ class CombinedMatcher:
                 families.setdefault(base, []).append(intent)
         self._lend_to_lookalikes(scores, probs, families, weights or {})
         weighed = {self._pool_family(scores, probs, base, followups, weights or {}) for base, followups in families.items()}
-        if ctx_topic and self.pack.topic(ctx_topic) is not None:
+        if ctx_topic and (self.pack.topic(ctx_topic) or self.pack.flow(ctx_topic)) is not None:
             self._read_with_context_title(scores, probs, text, lang, ctx_topic)
         return scores, weighed - {None}
 
@@ -176,7 +176,9 @@ class CombinedMatcher:
         topic and its follow-ups get that reading when it is higher, and the mass it gives them is
         taken from the other topic's follow-up. So does any other intent that reading raises:
         "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English tour, not the
-        audio guide's languages."""
+        audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
+        the lost ID card is "居民身份证办理 多久能拿到新的", the ID card's processing time, not
+        the social security card's."""
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
         if best is None or "." not in best or best.split(".")[0] == ctx_topic:
             return
