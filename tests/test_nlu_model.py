@@ -300,6 +300,30 @@ def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(train
     assert touched.handle("第一个").intent == "ticket-price.where"
 
 
+def test_the_kind_from_the_model_and_the_topic_from_the_words(trained_dir: Path, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """"退票在哪里" reads to the model as the 'where' of several topics, the ticket price's most; its
+    words name the refunds: that is the refunds' 'where', with the mass the ticket price's 'where'
+    had, and the kiosk answers it instead of asking which one."""
+    root = tmp_path / "mini-pack"
+    shutil.copytree(trained_dir, root)
+    where = add_where_followups(root)
+    pack = load_pack(root)
+    matcher = CombinedMatcher(pack, load_matcher(load_pack(trained_dir))[0].runtime)
+    matcher.intents += where  # as if retrained on the changed pack
+    reading = {**dict.fromkeys(matcher.runtime.labels, 0.0), "ticket-price.where": 0.5, "ticket-refund.where": 0.3}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda t, lang: reading)
+    weights = matcher.lexical.scores("退票在哪里", "zh").context_weights
+    assert weights["ticket-refund.where"] == 1.0 and weights["ticket-price.where"] < 1.0
+    scores = matcher.model_scores("退票在哪里", "zh", None, weights)
+    assert scores["ticket-refund.where"] == pytest.approx(0.3 + 0.5 * (1.0 - weights["ticket-price.where"]))
+    assert matcher.unnamed_followups("退票在哪里", "zh") == []
+    assert matcher.rank("退票在哪里", "zh")[0].intent == "ticket-refund.where"
+    engine = build_engine(root)[0]
+    engine.matcher = matcher
+    assert engine.new_session().handle("退票在哪里").intent == "ticket-refund.where"
+
+
 def test_a_follow_up_the_model_is_sure_of_counts_as_named(trained_dir: Path, tmp_path: Path, monkeypatch) -> None:
     """A follow-up whose topic the question's words do not name is damped, unless the model gives
     it most of the probability and nearly all of its kind's: then the question named it for the

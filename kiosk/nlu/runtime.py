@@ -156,6 +156,8 @@ class CombinedMatcher:
                 families.setdefault(base, []).append(intent)
         self._lend_to_lookalikes(scores, probs, families, weights or {})
         weighed = {self._pool_family(scores, probs, base, followups, weights or {}) for base, followups in families.items()}
+        if not ctx_topic:
+            weighed |= self._kind_of_named_topic(scores, probs, weights or {})
         if ctx_topic and (self.pack.topic(ctx_topic) or self.pack.flow(ctx_topic)) is not None:
             self._read_with_context_title(scores, probs, text, lang, ctx_topic)
         return scores, weighed - {None}
@@ -188,6 +190,30 @@ class CombinedMatcher:
             if intent in members or (intent != best and read.get(intent, 0.0) > probs.get(intent, 0.0)):
                 scores[intent] = max(scores[intent], read.get(intent, 0.0))
         scores[best] *= 1.0 - min(1.0, sum(read.get(i, 0.0) for i in members))
+
+    def _kind_of_named_topic(self, scores: dict[str, float], probs: dict[str, float],
+                             weights: dict[str, float]) -> set[str]:
+        """Out of context, the kind from the model and the subject from the words: "结婚登记要交多少钱"
+        reads to the model as the 'fee' follow-up of several topics (the property transfer's most),
+        and its words name one of those topics, the marriage registration. That topic's follow-up
+        gets the mass of its kind that the question does not give to a topic it names. Returns the
+        follow-ups given it (their score holds their weight)."""
+        given = set()
+        for members in self._followups_by_kind(probs).values():
+            named = self._only_named(members, weights)
+            if named is None:
+                continue
+            mass = probs.get(named, 0.0) + sum(p * (1.0 - weights.get(i, 0.0)) for p, i in members if i != named)
+            if mass > scores[named]:
+                scores[named] = min(1.0, mass)
+                given.add(named)
+        return given
+
+    @staticmethod
+    def _only_named(members: list[tuple[float, str]], weights: dict[str, float]) -> str | None:
+        """The one follow-up among ``members`` whose topic the question's words name, if only one is."""
+        named = [intent for _, intent in members if weights.get(intent, 0.0) >= 1.0]
+        return named[0] if len(named) == 1 else None
 
     def _lend_to_lookalikes(self, scores: dict[str, float], probs: dict[str, float],
                             families: dict[str, list[str]], weights: dict[str, float]) -> None:
@@ -280,7 +306,8 @@ class CombinedMatcher:
         """The follow-ups a question could be when it asks one kind of follow-up without naming
         whose: "在哪里" or "how much is it" reads to the model as the 'where' (or 'price') follow-up
         of several topics at once. Their ids, likeliest first; empty when the question names its
-        topic (what the conversation was about is the dialog engine's to weigh)."""
+        topic, to the model or in words ("结婚登记要交多少钱"; what the conversation was about is the
+        dialog engine's to weigh)."""
         by_kind = self._followups_by_kind(self.runtime.probabilities(text, lang))
         if not by_kind:
             return []
@@ -288,6 +315,8 @@ class CombinedMatcher:
         mass = sum(p for p, _ in members)
         members.sort(key=lambda m: (-m[0], m[1]))
         if len(members) < 2 or mass < self.UNNAMED_MASS or members[0][0] >= self.UNNAMED_LEAD * members[1][0]:
+            return []
+        if self._only_named(members, self.lexical.scores(text, lang).context_weights) is not None:
             return []
         return [intent for _, intent in members]
 
