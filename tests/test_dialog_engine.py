@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.dialog.engine import DialogEngine
+from kiosk.dialog.matching import Candidate
 from kiosk.dialog.privacy import redact
 from kiosk.dialog.text import detect_lang, normalize
 from kiosk.pack.loader import load_pack
@@ -370,6 +371,22 @@ def test_a_topics_answer_is_given_again_for_a_question_of_a_kind_it_holds(mini_p
     s.reset()
     s.handle("怎么退票")
     assert s.handle("在哪办").intent == "ticket-refund.where"  # a topic's own 'where' follow-up answers
+
+
+def test_a_question_of_one_kind_naming_no_topic_gets_another_answer_only_when_sure(mini_pack_dir,
+                                                                                   monkeypatch) -> None:
+    """"在哪办" as a first question, read as the 'where' of several topics: a topic that only just
+    passes the answer threshold (the words of "多少钱" come as near to one topic as to another) is
+    not answered by chance, the kiosk asks whose 'where'; a topic it is sure of is answered."""
+    where = add_where_followups(mini_pack_dir)
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    monkeypatch.setattr(engine.matcher, "unnamed_followups", lambda text, lang: list(where))
+    for confidence, state, intent in ((0.6, "clarifying", None), (DialogEngine.SURE_OVER_UNNAMED, "answered", "restroom")):
+        monkeypatch.setattr(engine.matcher, "rank",
+                            lambda text, lang, context=None, top=5, c=confidence: [Candidate("restroom", 0.3, c)])
+        reply = engine.new_session().handle("在哪办")
+        assert (reply.state, reply.intent) == (state, intent)
+        assert reply.options == (where if state == "clarifying" else [])
 
 
 def test_a_place_asked_in_a_topics_context_is_that_topics_place_unless_named() -> None:

@@ -66,6 +66,7 @@ class DialogEngine:
     SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
     MAX_SUGGESTIONS = 3
     FLOW_CASE_FROM = 0.2  # a flow this confident, with its case named in the case's keywords, is answered
+    SURE_OVER_UNNAMED = 0.8  # a question asking one kind of follow-up of no named topic gets another answer only this sure
 
     def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
                  low_confidence: float = 0.45, min_margin: float = 0.06) -> None:
@@ -351,7 +352,8 @@ class Session:
         the whole one, "工本费40元" for the lost ID card) or after a topic without that follow-up whose
         answer holds that kind of fact; else (None, the follow-ups to ask "which one?" about), only
         when the best answer would be one of them picked by chance or nothing is sure ("多少钱" at a
-        museum is its admission topic: that is answered)."""
+        museum is its admission topic: that is answered; at the service hall, where the ID card's
+        words come just as near as the endorsement's, it asks whose fee)."""
         unnamed = self.engine.matcher.unnamed_followups(text, lang)
         if not unnamed:
             return None, []
@@ -367,7 +369,7 @@ class Session:
             if found and self.engine.kinds.carried_by(found[0], kind, lang):
                 return base, []
         top = ranked[0] if ranked else None
-        if top is None or top.confidence < self.engine.low_confidence:
+        if top is None or top.confidence < self.engine.SURE_OVER_UNNAMED:
             return None, unnamed
         return None, (unnamed if top.intent.split(".")[0] in {u.split(".")[0] for u in unnamed} else [])
 
