@@ -66,7 +66,7 @@ class DialogEngine:
     SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
     MAX_SUGGESTIONS = 3
     FLOW_CASE_FROM = 0.2  # a flow this confident, with its case named in the case's keywords, is answered
-    SURE_OVER_UNNAMED = 0.8  # a question asking one kind of follow-up of no named topic gets another answer only this sure
+    SURE_OVER_UNNAMED = 0.8  # a question of one kind naming no topic gets another answer only this sure
 
     def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
                  low_confidence: float = 0.45, min_margin: float = 0.06) -> None:

@@ -198,7 +198,7 @@ class CombinedMatcher:
         and its words name one of those topics, the marriage registration. That topic's follow-up
         gets the mass of its kind that the question does not give to a topic it names. Returns the
         follow-ups given it (their score holds their weight)."""
-        given = set()
+        given: set[str] = set()
         for members in self._followups_by_kind(probs).values():
             named = self._only_named(members, weights)
             if named is None:
