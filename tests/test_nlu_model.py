@@ -40,6 +40,16 @@ def trained_copy(trained_dir: Path, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def where_pack(trained_copy: Path, trained_dir: Path) -> tuple[Path, CombinedMatcher, list[str]]:
+    """A trained copy whose ticket topics gained a 'where' follow-up each, with a matcher that runs
+    the trained model as if retrained on it (the new follow-ups among its intents); their ids."""
+    where = add_where_followups(trained_copy)
+    matcher = CombinedMatcher(load_pack(trained_copy), load_matcher(load_pack(trained_dir))[0].runtime)
+    matcher.intents += where  # as if retrained on the changed pack
+    return trained_copy, matcher, where
+
+
 def test_train_writes_artifacts_with_the_pack_hash(trained_dir: Path) -> None:
     folder = model_dir(trained_dir)
     assert sorted(p.name for p in folder.iterdir() if p.name in REQUIRED) == sorted(REQUIRED)
@@ -266,18 +276,12 @@ def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trai
     assert matcher.rank("my ID card has expired", "en")[0].intent == "id-card"
 
 
-def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(trained_dir: Path, tmp_path: Path,
-                                                                           monkeypatch) -> None:
+def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(where_pack, monkeypatch) -> None:
     """"在哪里" as a first question reads to the model as the 'where' follow-up of several topics at
     once: the kiosk asks which one and shows them; naming a topic ("退票") answers its 'where'. A
     question the model gives to one topic's follow-up, or one asked after a topic, is answered as
     before."""
-    root = tmp_path / "mini-pack"
-    shutil.copytree(trained_dir, root)
-    where = add_where_followups(root)
-    pack = load_pack(root)
-    matcher = CombinedMatcher(pack, load_matcher(load_pack(trained_dir))[0].runtime)
-    matcher.intents += where  # as if retrained on the changed pack
+    root, matcher, where = where_pack
     real = matcher.runtime.probabilities
     readings = {"在哪里": {"ticket-price.where": 0.45, "ticket-refund.where": 0.4},
                 "售票处在哪里": {"ticket-price.where": 0.8, "ticket-refund.where": 0.1}}
@@ -300,17 +304,11 @@ def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(train
     assert touched.handle("第一个").intent == "ticket-price.where"
 
 
-def test_the_kind_from_the_model_and_the_topic_from_the_words(trained_dir: Path, tmp_path: Path,
-                                                             monkeypatch) -> None:
+def test_the_kind_from_the_model_and_the_topic_from_the_words(where_pack, monkeypatch) -> None:
     """"退票在哪里" reads to the model as the 'where' of several topics, the ticket price's most; its
     words name the refunds: that is the refunds' 'where', with the mass the ticket price's 'where'
     had, and the kiosk answers it instead of asking which one."""
-    root = tmp_path / "mini-pack"
-    shutil.copytree(trained_dir, root)
-    where = add_where_followups(root)
-    pack = load_pack(root)
-    matcher = CombinedMatcher(pack, load_matcher(load_pack(trained_dir))[0].runtime)
-    matcher.intents += where  # as if retrained on the changed pack
+    root, matcher, _ = where_pack
     reading = {**dict.fromkeys(matcher.runtime.labels, 0.0), "ticket-price.where": 0.5, "ticket-refund.where": 0.3}
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda t, lang: reading)
     weights = matcher.lexical.scores("退票在哪里", "zh").context_weights
@@ -324,15 +322,12 @@ def test_the_kind_from_the_model_and_the_topic_from_the_words(trained_dir: Path,
     assert engine.new_session().handle("退票在哪里").intent == "ticket-refund.where"
 
 
-def test_a_follow_up_the_model_is_sure_of_counts_as_named(trained_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_a_follow_up_the_model_is_sure_of_counts_as_named(where_pack, monkeypatch) -> None:
     """A follow-up whose topic the question's words do not name is damped, unless the model gives
     it most of the probability and nearly all of its kind's: then the question named it for the
     model. Spread over two topics' 'where' (no one's), or read after a topic, or read like another
     topic (look-alikes), the weights stay as they were."""
-    root = tmp_path / "mini-pack"
-    shutil.copytree(trained_dir, root)
-    where = add_where_followups(root)
-    matcher = CombinedMatcher(load_pack(root), load_matcher(load_pack(trained_dir))[0].runtime)
+    _, matcher, where = where_pack
     damped = dict.fromkeys(where, 0.3)
     sure = {"ticket-price.where": 0.9, "ticket-refund.where": 0.05}
     assert matcher._named_by_model(damped, sure, None) == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
@@ -344,16 +339,11 @@ def test_a_follow_up_the_model_is_sure_of_counts_as_named(trained_dir: Path, tmp
     assert matcher._named_by_model(damped, sure, None) == damped
 
 
-def test_in_context_a_follow_up_does_not_take_the_mass_of_a_named_topics_follow_up(trained_dir: Path, tmp_path: Path,
-                                                                                    monkeypatch) -> None:
+def test_in_context_a_follow_up_does_not_take_the_mass_of_a_named_topics_follow_up(where_pack, monkeypatch) -> None:
     """After the refunds, "那售票处在哪里" that the model reads as the ticket price's 'where' stays
     the ticket price's when the question names that topic; unnamed ("在哪里"), its mass is the
     'where' of the topic in context."""
-    root = tmp_path / "mini-pack"
-    shutil.copytree(trained_dir, root)
-    where = add_where_followups(root)
-    matcher = CombinedMatcher(load_pack(root), load_matcher(load_pack(trained_dir))[0].runtime)
-    matcher.intents += where  # as if retrained on the changed pack
+    _, matcher, _ = where_pack
     reading = {**dict.fromkeys(matcher.runtime.labels, 0.0), "ticket-price.where": 0.8, "ticket-refund.where": 0.1}
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: reading)
     named = matcher.model_scores("那售票处在哪里", "zh", "ticket-refund", {"ticket-price.where": 1.0})
