@@ -223,7 +223,7 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
     """After the refunds, "学生呢" that the model alone reads as the ticket price's students follow-up
     is read again as "门票退票 学生呢": what that reading gives the refunds topic it gets, and the
     students follow-up loses as much. Another topic that reading raises gets it too. A question
-    read as a topic is left as it is."""
+    read as a topic that the reading gives to the refunds themselves is left as it is."""
     matcher, _ = load_matcher(load_pack(trained_dir))
     zero = dict.fromkeys(matcher.runtime.labels, 0.0)
     readings = {"学生呢": {**zero, "ticket-price.students": 0.9, "ticket-price": 0.05},
@@ -241,6 +241,30 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
     assert matcher.model_scores("学生呢", "zh", "ticket-price", {})["ticket-price.students"] >= 0.9
     raised = matcher.model_scores("周六呢", "zh", "ticket-refund", {})
     assert raised["opening-hours"] == pytest.approx(0.6) and raised["restroom"] == pytest.approx(0.1)
+
+def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_the_title_makes_it_sure(
+        trained_dir: Path, monkeypatch) -> None:
+    """After the refunds, "周六能办不" that the model alone reads as the opening hours, read with the
+    title, is the ticket price for sure and the hours fade to an eighth: the price gets that reading
+    and the hours lose as much. When the hours keep a third ("几点开门"), or the reading keeps its
+    topic ("厕所在哪"), the plain reading stands."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    readings = {"周六能办不": {**zero, "opening-hours": 0.8},
+                "门票退票 周六能办不": {**zero, "ticket-price": 0.6, "opening-hours": 0.1},
+                "几点开门": {**zero, "opening-hours": 0.8},
+                "门票退票 几点开门": {**zero, "ticket-price": 0.6, "opening-hours": 0.3},
+                "厕所在哪": {**zero, "restroom": 0.8},
+                "门票退票 厕所在哪": {**zero, "restroom": 0.9}}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
+    changed = matcher.model_scores("周六能办不", "zh", "ticket-refund", {})
+    assert changed["ticket-price"] == pytest.approx(0.6)
+    assert changed["opening-hours"] == pytest.approx(0.8 * 0.4)
+    kept = matcher.model_scores("几点开门", "zh", "ticket-refund", {})
+    assert kept["opening-hours"] == pytest.approx(0.8) and kept["ticket-price"] == 0.0
+    assert matcher.model_scores("厕所在哪", "zh", "ticket-refund", {})["restroom"] == pytest.approx(0.8)
+    assert matcher.model_scores("周六能办不", "zh", None, {})["ticket-price"] == 0.0
+
 
 def test_in_a_flows_context_another_topics_follow_up_is_read_again_with_the_flows_title(trained_dir: Path,
                                                                                       monkeypatch) -> None:

@@ -100,6 +100,8 @@ class CombinedMatcher:
     SLOPE = 14.0
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
+    SURE_READING = 0.5  # read with the title in context, another topic this sure,
+    FADED_READING = 0.25  # and the plain reading's topic down to this share of itself: the context changed it
     NAMED_CASE_BOOST = 0.25  # a flow whose subject and case the question names: this much more,
     NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
     NAMED_BY_MODEL = 0.5  # a follow-up the model gives this much, and this share of its kind's mass,
@@ -172,24 +174,40 @@ class CombinedMatcher:
 
     def _read_with_context_title(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
                                  ctx_topic: str) -> None:
-        """In a topic's context, a question the model reads as another topic's follow-up is read
-        again with the topic's title in front, as the lexical matcher reads follow-ups in context:
-        "要押金吗" after the wheelchair is "轮椅借用 要押金吗", not the audio guide's deposit. The
-        topic and its follow-ups get that reading when it is higher, and the mass it gives them is
-        taken from the other topic's follow-up. So does any other intent that reading raises:
+        """In a topic's context, a question the model reads as another topic or its follow-up is
+        read again with the topic's title in front, as the lexical matcher reads follow-ups in
+        context: "要押金吗" after the wheelchair is "轮椅借用 要押金吗", not the audio guide's deposit.
+        The topic and its follow-ups get that reading when it is higher, and the mass it gives them
+        is taken from the other topic's follow-up. So does any other intent that reading raises:
         "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English tour, not the
         audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
         the lost ID card is "居民身份证办理 多久能拿到新的", the ID card's processing time, not
-        the social security card's."""
+        the social security card's. See :meth:`_context_changes_topic` for another topic."""
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
-        if best is None or "." not in best or best.split(".")[0] == ctx_topic:
+        if best is None or best.split(".")[0] == ctx_topic:
             return
         read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
+        if "." not in best:
+            self._context_changes_topic(scores, probs, read, best, ctx_topic)
+            return
         members = {i for i in self.intents if i.split(".")[0] == ctx_topic}
         for intent in self.intents:
             if intent in members or (intent != best and read.get(intent, 0.0) > probs.get(intent, 0.0)):
                 scores[intent] = max(scores[intent], read.get(intent, 0.0))
         scores[best] *= 1.0 - min(1.0, sum(read.get(i, 0.0) for i in members))
+
+    def _context_changes_topic(self, scores: dict[str, float], probs: dict[str, float], read: dict[str, float],
+                               best: str, ctx_topic: str) -> None:
+        """A question the model reads as another topic keeps that reading unless the title in front
+        changes it for sure: "中午能办不" after the marriage registration is the marriage office's
+        hours, not the centre's (read with the title, the office's hours are sure and the centre's
+        fall below a quarter of what they were); "厕所在哪" stays the restrooms."""
+        changed = max(self.intents, key=lambda i: read.get(i, 0.0))
+        if changed == best or changed.split(".")[0] == ctx_topic:
+            return
+        if read[changed] > self.SURE_READING and read.get(best, 0.0) < probs.get(best, 0.0) * self.FADED_READING:
+            scores[changed] = max(scores[changed], read[changed])
+            scores[best] *= 1.0 - read[changed]
 
     def _kind_of_named_topic(self, scores: dict[str, float], probs: dict[str, float],
                              weights: dict[str, float]) -> set[str]:
