@@ -300,6 +300,23 @@ def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trai
     assert matcher.rank("my ID card has expired", "en")[0].intent == "id-card"
 
 
+def test_a_named_case_gives_way_to_a_topic_the_model_is_sure_of_and_the_question_names(trained_dir: Path,
+                                                                                        monkeypatch) -> None:
+    """"身份证丢了 厕所在哪" names the lost ID card and the restrooms: the restrooms win when the model
+    is sure of them, the lost ID card when it is not; a sure topic the question does not name (the
+    refunds) leaves the named case standing."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    probs = {**zero}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: probs)
+    probs.update({"restroom": 0.8})
+    assert matcher.rank("身份证丢了 厕所在哪", "zh")[0].intent == "restroom"
+    probs.update({"restroom": 0.3})
+    assert matcher.rank("身份证丢了 厕所在哪", "zh")[0].intent == "id-card"
+    probs.update({"restroom": 0.0, "ticket-refund": 0.8})
+    assert matcher.rank("身份证丢了", "zh")[0].intent == "id-card"
+
+
 def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(where_pack, monkeypatch) -> None:
     """"在哪里" as a first question reads to the model as the 'where' follow-up of several topics at
     once: the kiosk asks which one and shows them; naming a topic ("退票") answers its 'where'. A

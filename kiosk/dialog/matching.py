@@ -349,22 +349,26 @@ class LexicalMatcher:
         return table
 
     def _build_subjects(self, pack: VenuePack) -> dict[tuple[str, str], list[str]]:
-        """(flow id, language) -> what the flow is about: the main words of the lexicon groups its
+        """(topic or flow id, language) -> what it is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
         else the title itself."""
         mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
         subjects: dict[tuple[str, str], list[str]] = {}
-        for fl in pack.flows:
-            for lang, title in fl.title.items():
+        for item in [*pack.topics, *pack.flows]:
+            for lang, title in item.title.items():
                 prepared = f" {self.prepare(title, lang)} "
                 found = sorted(m for m in mains.get(lang, ()) if m and _contains(prepared, m, lang))
-                subjects[(fl.id, lang)] = found or [prepared.strip()]
+                subjects[(item.id, lang)] = found or [prepared.strip()]
         return subjects
 
-    def _names_subject(self, flow_id: str, prepared: str, lang: str) -> bool:
-        """Whether prepared text names what the flow is about (in any of the lexicon's words for it)."""
+    def names_subject(self, intent_id: str, text: str, lang: str) -> bool:
+        """Whether ``text`` names what the topic or flow is about, in any of the lexicon's words for it."""
+        return self._names_subject(intent_id, self.prepare(text, lang), lang)
+
+    def _names_subject(self, intent_id: str, prepared: str, lang: str) -> bool:
+        """:meth:`names_subject` on already prepared text."""
         padded = f" {prepared} "
-        return any(_contains(padded, s, lang) for s in self._subjects.get((flow_id, lang), ()))
+        return any(_contains(padded, s, lang) for s in self._subjects.get((intent_id, lang), ()))
 
     def match_case(self, flow_id: str, text: str, lang: str) -> str | None:
         """The case of ``flow_id`` named in ``text`` (longest keyword wins), or None."""

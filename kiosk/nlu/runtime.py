@@ -277,7 +277,7 @@ class CombinedMatcher:
         trust = 1.0 - probs.get(NONE_INTENT, 0.0)
         scored = [(i, w * lex.novelty * (1.0 if i in weighed else weights.get(i, 1.0)) * model.get(i, 0.0)
                    + (1 - w) * trust * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
-        scored = self._named_cases(dict(scored), lex.named_cases)
+        scored = self._named_cases(dict(scored), self._cases_standing(lex.named_cases, probs, text, lang))
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
 
@@ -316,6 +316,19 @@ class CombinedMatcher:
                 best = max(scores.values(), default=0.0)
                 scores[flow_id] = min(1.0, max(scores[flow_id] + self.NAMED_CASE_BOOST, best + self.NAMED_CASE_LEAD))
         return list(scores.items())
+
+    def _cases_standing(self, flows: list[str], probs: dict[str, float], text: str, lang: str) -> list[str]:
+        """The flows whose named case stands: not when the model is sure of another topic whose
+        subject the question names as well. "身份证丢了 后天坐飞机 能先开个临时证明吗" names the lost
+        ID card, and asks for the temporary ID certificate (临时证明) the model reads; "my id card got
+        snapped in half" stays the ID card, though the model reads the social security card's."""
+        standing = []
+        for flow_id in flows:
+            rival = max((i for i in self.intents if i.split(".")[0] != flow_id), key=lambda i: probs.get(i, 0.0), default=None)
+            if rival is None or probs.get(rival, 0.0) < self.NAMED_BY_MODEL or not self.lexical.names_subject(
+                    rival.split(".")[0], text, lang):
+                standing.append(flow_id)
+        return standing
 
     def confidence(self, score: float) -> float:
         return 1.0 / (1.0 + math.exp(-self.SLOPE * (score - self.MIDPOINT)))
