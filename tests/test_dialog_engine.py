@@ -201,6 +201,23 @@ def test_questions_the_venue_lists_as_outside_are_not_answered(mini_pack_dir) ->
     assert engine.new_session().handle("How much is a ticket?").intent == "ticket-price"
 
 
+def test_a_venue_wide_topics_follow_up_is_understood_without_naming_the_topic(mini_pack_dir) -> None:
+    """"星期六开吗" asked first names no topic: a follow-up of the opening hours fades, as any other
+    follow-up would, until the pack marks the opening hours as about the venue itself."""
+    question = "星期六开吗"
+    faded = DialogEngine(load_pack(mini_pack_dir)).lexical.scores(question, "zh").context_weights
+    assert faded["opening-hours.saturday"] < 1.0
+    topics = mini_pack_dir / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    topics.write_text(text.replace("title: {zh: 开放时间, en: Opening hours}\n",
+                                   "title: {zh: 开放时间, en: Opening hours}\n    venue_wide: true\n", 1), encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    assert "opening-hours.saturday" not in engine.lexical.scores(question, "zh").context_weights
+    reply = engine.new_session().handle(question)
+    assert (reply.state, reply.intent) == ("answered", "opening-hours.saturday")
+    assert engine.lexical.scores("学生呢", "zh").context_weights["ticket-price.students"] < 1.0
+
+
 def test_a_topic_answer_that_carries_the_follow_up_answer_counts_as_right(mini_pack_dir) -> None:
     """Scoring: "学生多少钱" answered with the ticket topic is right only when that answer says what
     the students' follow-up says (the same numbers and most of its wording)."""

@@ -107,6 +107,25 @@ def test_undo_redo_of_typing_and_of_adding_a_topic(qtbot, studio: StudioWindow) 
     qtbot.waitUntil(lambda: _idle(win) and win.problems == [], timeout=20000)
 
 
+def test_the_venue_wide_tick_box_writes_the_field_and_unticking_leaves_it_out(qtbot, studio: StudioWindow,
+                                                                               pack: Path) -> None:
+    win = studio
+    win.select("topics.yaml", ("topics", 0))
+    box = win.form.editor_for(("topics", 0, "venue_wide"))
+    assert not box.isChecked()
+    box.setChecked(True)
+    assert win.doc.get("topics.yaml", ("topics", 0, "venue_wide")) is True
+    qtbot.waitUntil(lambda: _idle(win) and win.problems == [], timeout=20000)
+    assert win.save()
+    assert load_pack(pack).topic("opening-hours").venue_wide
+    box = win.form.editor_for(("topics", 0, "venue_wide"))
+    box.setChecked(False)
+    assert win.doc.get("topics.yaml", ("topics", 0, "venue_wide")) is None
+    qtbot.waitUntil(lambda: _idle(win), timeout=20000)
+    assert win.save()
+    assert "venue_wide" not in (pack / "topics.yaml").read_text(encoding="utf-8")
+
+
 def _studio_with_unanswered(qtbot, pack: Path, db: Path, questions: tuple[str, ...], groups: int) -> StudioWindow:
     """A studio whose analytics hold ``questions`` as the kiosk answered them (not well)."""
     engine = DialogEngine(load_pack(pack))

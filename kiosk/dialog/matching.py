@@ -164,6 +164,8 @@ class LexicalMatcher:
         self.outside_examples, self.outside_postings = self._index(outside)
         self._case_keywords = self._build_case_keywords(pack.flows)
         self._subjects = self._build_subjects(pack)
+        # follow-ups of a topic about the venue itself, with their own answer: "周末你们开门不" needs no topic named
+        self._venue_wide = {f.id for t in pack.topics if t.venue_wide for f in t.followups if not f.see}
         self.profile_postings = self._build_profiles(pack, raw)
         self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
 
@@ -314,13 +316,14 @@ class LexicalMatcher:
         """Weights from the conversation so far, beside the follow-up factors.
 
         A follow-up of a topic not in context needs that topic named ("铜鼎有多高"), else it
-        fades ("是哪一年的" after the lotus bowl is not the old town model's year); a question
+        fades ("是哪一年的" after the lotus bowl is not the old town model's year), unless its topic
+        is about the venue itself ("周末你们开门不" is the venue's weekend hours); a question
         that points back ("where can I find it") fades every topic but the one in context.
         """
         weights: dict[str, float] = {}
         for intent in sims:
             base = intent.split(".")[0]
-            if "." in intent and base != ctx_topic:
+            if "." in intent and base != ctx_topic and intent not in self._venue_wide:
                 weights[intent] = min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
             for intent in sims:

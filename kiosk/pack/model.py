@@ -44,6 +44,7 @@ class Topic:
     answer: Text
     places: list[str] = field(default_factory=list)
     followups: list[Followup] = field(default_factory=list)
+    venue_wide: bool = False  # about the venue itself: its follow-ups need no topic named ("周末你们开门不")
 
 
 @dataclass

@@ -114,7 +114,8 @@ class Checker:
 
 def _kind_word(name: str) -> str:
     return {"dict": "a mapping", "list": "a list", "str": "text", "int": "a whole number",
-            "float": "a number", "str or int": "text"}.get(name, name)
+            "float": "a number", "str or int": "text",
+            "bool": "true or false"}.get(name, name)
 
 
 def _describe(value: Any) -> str:
@@ -233,7 +234,7 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
         if not isinstance(t, dict):
             c.problem(path, "expected a mapping")
             continue
-        c.unknown_keys(t, path, {"id", "group", "title", "questions", "answer", "places", "followups"})
+        c.unknown_keys(t, path, {"id", "group", "title", "questions", "answer", "places", "followups", "venue_wide"})
         tid = c.ident(t, path) or f"topic-{i}"
         if tid in seen:
             c.problem(f"{path}.id", f"duplicate topic id '{tid}'")
@@ -257,8 +258,9 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
             followups.append(Followup(f"{tid}.{fid}", c.phrases(f, fpath, "questions"), answer, fplaces, see))
             if see:
                 pointers.append((fpath, followups[-1], tid))
+        venue_wide = c.get(t, path, "venue_wide", bool, required=False) is True
         topics.append(Topic(tid, group, c.text(t, path, "title"), c.phrases(t, path, "questions", MIN_QUESTIONS),
-                            c.text(t, path, "answer"), place_ids, followups))
+                            c.text(t, path, "answer"), place_ids, followups, venue_wide))
     _resolve_see(c, pointers, topics)
     return topics
 

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+    QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -137,6 +137,11 @@ class FormView(QWidget):
             w.setTabChangesFocus(True)
             w.textChanged.connect(lambda: self._changed(path, kind, w.toPlainText()))
             return w
+        if kind == "bool":
+            box = QCheckBox()
+            box.setChecked(value is True)
+            box.toggled.connect(lambda on: self.edit(self.file, path, True if on else None))  # unticked: left out
+            return box
         if kind in ("group", "kind", "floor", "place"):
             w = QComboBox()
             w.setEditable(True)

@@ -10,7 +10,7 @@ from kiosk.pack.schema import PLACE_KINDS
 @dataclass
 class FieldSpec:
     """One field of a form. ``key`` may be nested ("kiosk.place"); ``kind`` picks the widget:
-    id, str, int, text, longtext, phrases, idlist, position, langs, group, kind, floor, place, list."""
+    id, str, int, bool, text, longtext, phrases, idlist, position, langs, group, kind, floor, place, list."""
 
     key: str
     kind: str
@@ -42,6 +42,7 @@ TOPIC = [
     FieldSpec("questions", "phrases", "Questions (one per line)"),
     FieldSpec("answer", "longtext", "Answer"),
     FieldSpec("places", "idlist", "Places on the map"),
+    FieldSpec("venue_wide", "bool", "About the whole venue (its follow-ups are understood on their own)"),
     FieldSpec("followups", "list", "Follow-ups", FOLLOWUP, item_label="follow-up",
               new_item=lambda langs: {"id": "new-followup", "questions": {l: [] for l in langs}, "answer": {}}),
 ]
