@@ -406,6 +406,24 @@ def test_a_question_of_one_kind_naming_no_topic_gets_another_answer_only_when_su
         assert reply.options == (where if state == "clarifying" else [])
 
 
+def test_two_close_candidates_with_one_answer_are_not_asked_about(mini_pack_dir, monkeypatch) -> None:
+    """The refunds' "多少钱" gives the ticket price's answer (``see``): the ticket price and that
+    follow-up coming equally near is one answer, given without asking which; the ticket price and
+    the restrooms coming equally near are two, and the kiosk asks which one."""
+    topics = mini_pack_dir / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    assert "followups:" not in text[text.index("  - id: ticket-refund\n"):], "the refunds are the last topic, without follow-ups"
+    topics.write_text(text.rstrip("\n") + "\n    followups:\n      - id: price\n"
+                      "        questions: {zh: [多少钱, 票价], en: [how much]}\n        see: ticket-price\n", encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    for near, state in (("ticket-refund.price", "answered"), ("restroom", "clarifying")):
+        monkeypatch.setattr(engine.matcher, "rank", lambda text, lang, context=None, top=5, near=near: [
+            Candidate("ticket-price", 0.7, 0.95), Candidate(near, 0.69, 0.94)])
+        reply = engine.new_session().handle("多少钱")
+        assert reply.state == state
+        assert reply.intent == ("ticket-price" if state == "answered" else None)
+
+
 def test_a_place_asked_in_a_topics_context_is_that_topics_place_unless_named() -> None:
     engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))  # lexical matcher: the words alone say north
     assert engine.new_session().handle("从哪个门进").intent == "north-entrance"

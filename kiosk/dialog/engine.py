@@ -244,7 +244,7 @@ class Session:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
         top = ranked[0]
-        rival = next((c for c in ranked[1:] if c.intent.split(".")[0] != top.intent.split(".")[0]), None)
+        rival = next((c for c in ranked[1:] if not self._same_answer_family(c.intent, top.intent)), None)
         leans_on_context = "." in top.intent and self.context is not None and \
             top.intent.split(".")[0] == self.context.split(".")[0]
         if rival and not leans_on_context and top.score - rival.score < self.engine.min_margin \
@@ -254,6 +254,13 @@ class Session:
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
         place = self._place_in_context(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
+
+    def _same_answer_family(self, a: str, b: str) -> bool:
+        """Whether two intents are one topic's, or one of them gives the other's topic answer (a
+        follow-up with ``see``): "얼마예요" after the exhibition is its price follow-up and the tickets
+        topic at once, one answer, so the kiosk does not ask which of the two."""
+        family = {a.split(".")[0], self.engine.pointed_to(a).split(".")[0]}
+        return b.split(".")[0] in family or self.engine.pointed_to(b).split(".")[0] in family
 
     def _place_in_context(self, intent: str, text: str, lang: str) -> str | None:
         """A place asked for in a topic's context that the question does not tell apart from that
