@@ -424,6 +424,18 @@ def test_two_close_candidates_with_one_answer_are_not_asked_about(mini_pack_dir,
         assert reply.intent == ("ticket-price" if state == "answered" else None)
 
 
+def test_in_a_topics_context_its_follow_up_wins_a_close_call(engine: DialogEngine, monkeypatch) -> None:
+    """After the ticket price, "学生呢" coming as near to the restrooms as to the price's students
+    follow-up is the follow-up: the conversation breaks the tie. Asked first, the kiosk asks which."""
+    close = [Candidate("restroom", 0.7, 0.95), Candidate("ticket-price.students", 0.69, 0.94)]
+    s = engine.new_session()
+    assert s.handle("门票多少钱").intent == "ticket-price"
+    monkeypatch.setattr(engine.matcher, "rank", lambda text, lang, context=None, top=5: close)
+    reply = s.handle("学生呢")
+    assert (reply.state, reply.intent) == ("answered", "ticket-price.students")
+    assert engine.new_session().handle("学生呢").state == "clarifying"
+
+
 def test_a_place_asked_in_a_topics_context_is_that_topics_place_unless_named() -> None:
     engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))  # lexical matcher: the words alone say north
     assert engine.new_session().handle("从哪个门进").intent == "north-entrance"

@@ -245,15 +245,21 @@ class Session:
             return self._not_understood(lang, self._suggestions(ranked))
         top = ranked[0]
         rival = next((c for c in ranked[1:] if not self._same_answer_family(c.intent, top.intent)), None)
-        leans_on_context = "." in top.intent and self.context is not None and \
-            top.intent.split(".")[0] == self.context.split(".")[0]
-        if rival and not leans_on_context and top.score - rival.score < self.engine.min_margin \
+        close = rival is not None and top.score - rival.score < self.engine.min_margin
+        if close and self._leans_on_context(rival.intent) and rival.confidence >= self.engine.low_confidence:
+            top, rival = rival, None  # "办下来要几天" after the transfer's tax: its how-long, not the ID card's
+        if close and rival and not self._leans_on_context(top.intent) \
                 and calibrate(rival.score) >= self.engine.low_confidence:
             return self._clarify(top, rival, lang)
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
         place = self._place_in_context(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
+
+    def _leans_on_context(self, intent: str) -> bool:
+        """Whether ``intent`` is a follow-up of the topic in context: the conversation points to it,
+        so another topic coming as near is not asked about."""
+        return "." in intent and self.context is not None and intent.split(".")[0] == self.context.split(".")[0]
 
     def _same_answer_family(self, a: str, b: str) -> bool:
         """Whether two intents are one topic's, or one of them gives the other's topic answer (a
