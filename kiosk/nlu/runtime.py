@@ -324,9 +324,10 @@ class CombinedMatcher:
         snapped in half" stays the ID card, though the model reads the social security card's."""
         standing = []
         for flow_id in flows:
-            rival = max((i for i in self.intents if i.split(".")[0] != flow_id), key=lambda i: probs.get(i, 0.0), default=None)
-            if rival is None or probs.get(rival, 0.0) < self.NAMED_BY_MODEL or not self.lexical.names_subject(
-                    rival.split(".")[0], text, lang):
+            others = (i for i in self.intents if i.split(".")[0] != flow_id)
+            rival = max(others, key=lambda i: probs.get(i, 0.0), default=None)
+            sure = rival is not None and probs.get(rival, 0.0) >= self.NAMED_BY_MODEL
+            if not (sure and self.lexical.names_subject(rival.split(".")[0], text, lang)):
                 standing.append(flow_id)
         return standing
 
