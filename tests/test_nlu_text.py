@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.dialog.text import en_stem
 from kiosk.nlu.augment import Augmenter
 from kiosk.nlu.examples import NONE_INTENT, Example, pack_examples, pack_intents
 from kiosk.nlu.negatives import GENERIC, OTHER_DOCUMENTS, OTHER_PLACES, near_domain
@@ -48,6 +49,19 @@ def test_ngrams_share_buckets_for_paraphrases() -> None:
     assert a and a <= b  # fillers only add n-grams
     assert 0 not in a and max(a) < tok.ngram_buckets
     assert set(tok.ngrams("tickets price", "en")) & set(tok.ngrams("ticket prices", "en"))
+
+
+def test_english_singular_plural_and_tenses_meet_in_one_stem() -> None:
+    """'audio guides' must read like 'audio guide': the n-gram features and the lexical matcher
+    key English words by their stem, a silent e dropped and 'es' taken off only after s, x, z,
+    ch and sh."""
+    for words in (("guide", "guides"), ("close", "closed", "closes", "closing"), ("price", "prices"),
+                  ("ticket", "tickets"), ("bus", "buses"), ("box", "boxes"), ("pass", "passes"),
+                  ("story", "stories"), ("open", "opening"), ("fee", "fees")):
+        assert len({en_stem(w) for w in words}) == 1, words
+    assert en_stem("glass") == "glass" and en_stem("free") == "free"
+    tok = _tok()
+    assert set(tok.ngrams("rent audio guides", "en")) == set(tok.ngrams("rent audio guide", "en"))
 
 
 def test_augmenter_is_reproducible_and_uses_the_lexicon() -> None:

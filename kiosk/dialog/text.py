@@ -64,8 +64,14 @@ def strip_fillers(text: str, lang: str) -> str:
 
 
 def en_stem(word: str) -> str:
-    """A tiny suffix stripper so 'tickets'/'ticket' and 'opening'/'open' meet."""
+    """A tiny suffix stripper so 'tickets'/'ticket', 'opening'/'open' and 'guides'/'guide' meet: a
+    final silent e goes too ('closed', 'close' and 'closing' are all 'clos'), and 'es' only after
+    s, x, z, ch and sh ('buses', 'boxes'; 'prices' is 'price' less its e)."""
+    stem = word
     for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+            if suffix == "es" and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+                continue  # 'guides': only its s is a suffix
+            stem = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return stem[:-1] if stem.endswith("e") and not stem.endswith("ee") and len(stem) >= 4 else stem

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_DIR = ".model"
-FORMAT = 1
+FORMAT = 2  # 2: English words stemmed with their silent e dropped (the n-gram features changed)
 WEIGHTS = "model.safetensors"
 REQUIRED = ("config.json", WEIGHTS, "vocab.txt", "tokenizer.json", "labels.json", "meta.json")
 
