@@ -160,6 +160,21 @@ def test_context_weights_fade_foreign_followups_and_follow_pointers() -> None:
     assert pointing["restroom"] < 1.0 and "ticket-price" not in pointing
 
 
+def test_pointing_back_keeps_the_topics_about_the_same_thing(mini_pack_dir: Path) -> None:
+    """"它能退吗" after the ticket price points back to the tickets: the restrooms fade, and the
+    refunds fade too until the lexicon makes both topics' titles about 门票 (tickets)."""
+    from kiosk.dialog.matching import LexicalMatcher
+
+    sims = {"restroom": 0.5, "ticket-refund": 0.5, "ticket-price": 0.4}
+    before = LexicalMatcher(load_pack(mini_pack_dir)).context_weights(sims, "它能退吗", "zh", "ticket-price")
+    assert before["ticket-refund"] < 1.0 and before["restroom"] < 1.0
+    lexicon = mini_pack_dir / "lexicon.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace(
+        "    - [身份证, 身份正, 身分证]\n", "    - [身份证, 身份正, 身分证]\n    - [门票, 票]\n", 1), encoding="utf-8")
+    after = LexicalMatcher(load_pack(mini_pack_dir)).context_weights(sims, "它能退吗", "zh", "ticket-price")
+    assert "ticket-refund" not in after and after["restroom"] == before["restroom"]
+
+
 def test_outside_questions_join_the_dont_know_class(mini_pack_dir: Path) -> None:
     (mini_pack_dir / "outside.yaml").write_text("questions:\n  zh: [停车费多少钱]\n  en: [how much is parking]\n",
                                                 encoding="utf-8")

@@ -318,7 +318,9 @@ class LexicalMatcher:
         A follow-up of a topic not in context needs that topic named ("铜鼎有多高"), else it
         fades ("是哪一年的" after the lotus bowl is not the old town model's year), unless its topic
         is about the venue itself ("周末你们开门不" is the venue's weekend hours); a question
-        that points back ("where can I find it") fades every topic but the one in context.
+        that points back ("where can I find it") fades every topic but the one in context and those
+        about the same thing ("can you mail it to me?" after the ID card renewal is the ID card
+        delivery: both are about the ID card).
         """
         weights: dict[str, float] = {}
         for intent in sims:
@@ -326,8 +328,10 @@ class LexicalMatcher:
             if "." in intent and base != ctx_topic and intent not in self._venue_wide:
                 weights[intent] = min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
+            about = set(self._subjects.get((ctx_topic, lang), ()))
             for intent in sims:
-                if intent.split(".")[0] != ctx_topic:
+                base = intent.split(".")[0]
+                if base != ctx_topic and not about & set(self._subjects.get((base, lang), ())):
                     weights[intent] = weights.get(intent, 1.0) * self.POINTING_BACK_OTHERS
         return weights
 
