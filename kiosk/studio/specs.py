@@ -42,7 +42,7 @@ TOPIC = [
     FieldSpec("questions", "phrases", "Questions (one per line)"),
     FieldSpec("answer", "longtext", "Answer"),
     FieldSpec("places", "idlist", "Places on the map"),
-    FieldSpec("venue_wide", "bool", "About the whole venue (its follow-ups are understood on their own)"),
+    FieldSpec("venue_wide", "bool", "About the whole venue"),  # its follow-ups need no topic named
     FieldSpec("followups", "list", "Follow-ups", FOLLOWUP, item_label="follow-up",
               new_item=lambda langs: {"id": "new-followup", "questions": {l: [] for l in langs}, "answer": {}}),
 ]
