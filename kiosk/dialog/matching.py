@@ -328,10 +328,10 @@ class LexicalMatcher:
             if "." in intent and base != ctx_topic and intent not in self._venue_wide:
                 weights[intent] = min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
-            about = set(self._subjects.get((ctx_topic, lang), ()))
+            about = self._subjects.get((ctx_topic, lang), frozenset())
             for intent in sims:
                 base = intent.split(".")[0]
-                if base != ctx_topic and not about & set(self._subjects.get((base, lang), ())):
+                if base != ctx_topic and not about & self._subjects.get((base, lang), frozenset()):
                     weights[intent] = weights.get(intent, 1.0) * self.POINTING_BACK_OTHERS
         return weights
 
@@ -355,17 +355,17 @@ class LexicalMatcher:
             table[fl.id] = rows
         return table
 
-    def _build_subjects(self, pack: VenuePack) -> dict[tuple[str, str], list[str]]:
+    def _build_subjects(self, pack: VenuePack) -> dict[tuple[str, str], frozenset[str]]:
         """(topic or flow id, language) -> what it is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
         else the title itself."""
         mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
-        subjects: dict[tuple[str, str], list[str]] = {}
+        subjects: dict[tuple[str, str], frozenset[str]] = {}
         for item in [*pack.topics, *pack.flows]:
             for lang, title in item.title.items():
                 prepared = f" {self.prepare(title, lang)} "
-                found = sorted(m for m in mains.get(lang, ()) if m and _contains(prepared, m, lang))
-                subjects[(item.id, lang)] = found or [prepared.strip()]
+                found = frozenset(m for m in mains.get(lang, ()) if m and _contains(prepared, m, lang))
+                subjects[(item.id, lang)] = found or frozenset([prepared.strip()])
         return subjects
 
     def names_subject(self, intent_id: str, text: str, lang: str) -> bool:
