@@ -151,3 +151,17 @@ def test_every_answer_comes_from_the_pack(venue) -> None:
         if reply.state in ("answered", "asking"):
             assert reply.text in answers
         session.reset()
+
+
+def test_a_named_subject_fades_likely_topics_about_another_thing() -> None:
+    """"my id card needs replacing" shares "card" and "replace" with the social security card's
+    replacement but names the ID card: that topic falls below the ID card's, except in its own context."""
+    lexical = DialogEngine(load_pack(VENUES / "binjiang-service-center")).lexical
+    question = "my id card needs replacing"
+    plain = dict(lexical.scores(question, "en").ranked)
+    assert plain["id-card"] > plain["social-security-card-replace"]
+    in_context = dict(lexical.scores(question, "en", "social-security-card-replace").ranked)
+    assert in_context["social-security-card-replace"] > in_context["id-card"]
+    assert in_context["social-security-card-replace"] > plain["social-security-card-replace"]
+    unnamed = dict(lexical.scores("my card needs replacing", "en").ranked)  # names no subject: nothing fades
+    assert unnamed["social-security-card-replace"] > unnamed["id-card"]

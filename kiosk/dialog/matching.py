@@ -151,6 +151,8 @@ class LexicalMatcher:
     PARENT_NAMED = 0.25  # a topic's own similarity from which its follow-ups count out of context
     POINTING_BACK_OTHERS = 0.4
     OUTSIDE_POWER = 2.0
+    OTHER_SUBJECT = 0.4  # a likely topic about a thing the question does not name, when it names another's
+    SUBJECT_RIVALS = 5  # how many of the likeliest intents are weighed for that
 
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
@@ -163,7 +165,7 @@ class LexicalMatcher:
         outside = [(OUTSIDE, lang, features(self.prepare(q, lang), lang)) for lang, qs in pack.outside.items() for q in qs]
         self.outside_examples, self.outside_postings = self._index(outside)
         self._case_keywords = self._build_case_keywords(pack.flows)
-        self._subjects = self._build_subjects(pack)
+        self._subjects, self._nameable = self._build_subjects(pack)
         # follow-ups of a topic about the venue itself, with their own answer: "周末你们开门不" needs no topic named
         self._venue_wide = {f.id for t in pack.topics if t.venue_wide for f in t.followups if not f.see}
         self.profile_postings = self._build_profiles(pack, raw)
@@ -309,8 +311,27 @@ class LexicalMatcher:
                 factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
                 s = min(1.0, s * factor)
             scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
+        scored = self._fade_other_subjects(scored, prepared, lang, ctx_topic)
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return LexicalScores(scored, novel, context_weights, named_cases)
+
+    def _fade_other_subjects(self, scored: list[tuple[str, float]], prepared: str, lang: str,
+                             ctx_topic: str | None) -> list[tuple[str, float]]:
+        """Among the likeliest intents, when the question names what some are about, those about
+        another thing fade: "my id card needs replacing" shares "card" and "replace" with the social
+        security card's replacement, but names the ID card, not the social security card. Only
+        subjects the lexicon names count (a title is no subject a visitor says word for word); the
+        topic in context keeps its score."""
+        likeliest = {i.split(".")[0] for i, _ in sorted(scored, key=lambda p: -p[1])[:self.SUBJECT_RIVALS]}
+        rivals = {b for b in likeliest if (b, lang) in self._nameable}
+        named = {b for b in rivals if self._names_subject(b, prepared, lang)}
+        if not named:
+            return scored
+        def other(intent: str) -> bool:
+            base = intent.split(".")[0]
+            return (base, lang) in self._nameable and base not in named and base != ctx_topic
+
+        return [(i, s * self.OTHER_SUBJECT if other(i) else s) for i, s in scored]
 
     def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:
         """Weights from the conversation so far, beside the follow-up factors.
@@ -355,18 +376,21 @@ class LexicalMatcher:
             table[fl.id] = rows
         return table
 
-    def _build_subjects(self, pack: VenuePack) -> dict[tuple[str, str], frozenset[str]]:
+    def _build_subjects(self, pack: VenuePack) -> tuple[dict[tuple[str, str], frozenset[str]], set[tuple[str, str]]]:
         """(topic or flow id, language) -> what it is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
-        else the title itself."""
+        else the title itself; and the (id, language) whose subject comes from the lexicon."""
         mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
         subjects: dict[tuple[str, str], frozenset[str]] = {}
+        nameable: set[tuple[str, str]] = set()
         for item in [*pack.topics, *pack.flows]:
             for lang, title in item.title.items():
                 prepared = f" {self.prepare(title, lang)} "
                 found = frozenset(m for m in mains.get(lang, ()) if m and _contains(prepared, m, lang))
                 subjects[(item.id, lang)] = found or frozenset([prepared.strip()])
-        return subjects
+                if found:
+                    nameable.add((item.id, lang))
+        return subjects, nameable
 
     def names_subject(self, intent_id: str, text: str, lang: str) -> bool:
         """Whether ``text`` names what the topic or flow is about, in any of the lexicon's words for it."""
