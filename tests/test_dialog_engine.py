@@ -216,6 +216,8 @@ def test_a_venue_wide_topics_follow_up_is_understood_without_naming_the_topic(mi
     reply = engine.new_session().handle(question)
     assert (reply.state, reply.intent) == ("answered", "opening-hours.saturday")
     assert engine.lexical.scores("学生呢", "zh").context_weights["ticket-price.students"] < 1.0
+    # after another topic, the conversation is about that one: the follow-up needs its topic named again
+    assert engine.lexical.scores(question, "zh", "restroom").context_weights["opening-hours.saturday"] < 1.0
 
 
 def test_a_topic_answer_that_carries_the_follow_up_answer_counts_as_right(mini_pack_dir) -> None:

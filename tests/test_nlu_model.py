@@ -367,17 +367,28 @@ def test_a_follow_up_the_model_is_sure_of_counts_as_named(where_pack, monkeypatc
     """A follow-up whose topic the question's words do not name is damped, unless the model gives
     it most of the probability and nearly all of its kind's: then the question named it for the
     model. Spread over two topics' 'where' (no one's), or read after a topic, or read like another
-    topic (look-alikes), the weights stay as they were."""
+    topic (look-alikes), the weights stay as they were; after another topic, so do they when the
+    question read with that topic's title in front is no longer that follow-up (it leaned on the
+    context: "周六呢" after the opening hours)."""
     _, matcher, where = where_pack
     damped = dict.fromkeys(where, 0.3)
     sure = {"ticket-price.where": 0.9, "ticket-refund.where": 0.05}
-    assert matcher._named_by_model(damped, sure, None) == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
     spread = {"ticket-price.where": 0.55, "ticket-refund.where": 0.3}
-    assert matcher._named_by_model(damped, spread, None) == damped
-    assert matcher._named_by_model(damped, sure, "ticket-refund") == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
-    assert matcher._named_by_model(damped, sure, "ticket-price") == damped  # its own context: read in context instead
+    title_read: dict[str, float] = {}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: title_read)
+
+    def named(probs: dict[str, float], context: str | None) -> dict[str, float]:
+        return matcher._named_by_model(damped, probs, "在哪里呢", "zh", context)
+
+    assert named(sure, None) == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
+    assert named(spread, None) == damped
+    title_read.update(sure)  # read as "<the refunds' title> 在哪里呢", still the ticket price's 'where'
+    assert named(sure, "ticket-refund") == {"ticket-price.where": 1.0, "ticket-refund.where": 0.3}
+    title_read.update({"ticket-price.where": 0.2, "ticket-refund.where": 0.7})  # the context undoes it
+    assert named(sure, "ticket-refund") == damped
+    assert named(sure, "ticket-price") == damped  # its own context: read in context instead
     monkeypatch.setitem(matcher.runtime.lookalikes, "ticket-price.where", ["restroom"])
-    assert matcher._named_by_model(damped, sure, None) == damped
+    assert named(sure, None) == damped
 
 
 def test_in_context_a_follow_up_does_not_take_the_mass_of_a_named_topics_follow_up(where_pack, monkeypatch) -> None:

@@ -338,7 +338,8 @@ class LexicalMatcher:
 
         A follow-up of a topic not in context needs that topic named ("铜鼎有多高"), else it
         fades ("是哪一年的" after the lotus bowl is not the old town model's year), unless its topic
-        is about the venue itself ("周末你们开门不" is the venue's weekend hours); a question
+        is about the venue itself and no other topic is in context ("周末你们开门不" asked first is
+        the venue's weekend hours; "周六呢" after the opening hours is not the ticket cut-off's); a question
         that points back ("where can I find it") fades every topic but the one in context and those
         about the same thing ("can you mail it to me?" after the ID card renewal is the ID card
         delivery: both are about the ID card).
@@ -346,7 +347,7 @@ class LexicalMatcher:
         weights: dict[str, float] = {}
         for intent in sims:
             base = intent.split(".")[0]
-            if "." in intent and base != ctx_topic and intent not in self._venue_wide:
+            if "." in intent and base != ctx_topic and (ctx_topic or intent not in self._venue_wide):
                 weights[intent] = min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
             about = self._subjects.get((ctx_topic, lang), frozenset())

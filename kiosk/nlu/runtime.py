@@ -270,7 +270,7 @@ class CombinedMatcher:
         lexical = {i: round(s, 4) for i, s in lex.ranked}
         probs = self.runtime.probabilities(text, lang)
         # the model's scores get what the lexical ones have: unknown words, what the conversation points to
-        weights = self._named_by_model(lex.context_weights, probs, context)
+        weights = self._named_by_model(lex.context_weights, probs, text, lang, context)
         model, weighed = self._weighed_model_scores(text, lang, context, weights)
         w = self.model_weight
         # lexical likeness counts for less when the model reads the question as about something else
@@ -281,22 +281,35 @@ class CombinedMatcher:
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return [Candidate(i, round(s, 4), round(self.confidence(s), 4)) for i, s in scored[:top]]
 
-    def _named_by_model(self, weights: dict[str, float], probs: dict[str, float],
+    def _named_by_model(self, weights: dict[str, float], probs: dict[str, float], text: str, lang: str,
                         context: str | None) -> dict[str, float]:
         """The conversation weights, with a follow-up the model is sure of counted as named: the
         lexical matcher damps a follow-up whose topic the question's words do not name, but
         "最晚几点之前要进馆" names the museum's own last entry to the model (0.9, and nearly all of
         the 'last-entry' follow-ups' mass), as "在哪里" names no one's 'where'. A follow-up whose
-        questions read like other topics (look-alikes) keeps its weight: that unnamed mass is theirs."""
+        questions read like other topics (look-alikes) keeps its weight: that unnamed mass is theirs.
+        In another topic's context, so does one the question names only out of context (see
+        :meth:`_context_undoes_reading`)."""
         ctx_topic = context.split(".")[0] if context else None
         named = dict(weights)
         for members in self._followups_by_kind(probs).values():
             mass = sum(p for p, _ in members)
             for p, intent in members:
                 if (intent.split(".")[0] != ctx_topic and p >= self.NAMED_BY_MODEL and p >= self.NAMED_SHARE * mass
-                        and not self.runtime.lookalikes.get(intent)):
+                        and not self.runtime.lookalikes.get(intent)
+                        and not self._context_undoes_reading(intent, p, text, lang, ctx_topic)):
                     named[intent] = 1.0
         return named
+
+    def _context_undoes_reading(self, intent: str, p: float, text: str, lang: str, ctx_topic: str | None) -> bool:
+        """Whether the model's reading ``intent`` (probability ``p``) of a question goes once the
+        question is read with the topic in context's title in front: "周六呢" alone is the ticket
+        cut-off's Saturday to the model (0.89), but after the opening hours, read as "办公时间 周六呢",
+        it falls to 0.06. Such a question names no topic of its own: it leans on the one in context."""
+        if not ctx_topic or (self.pack.topic(ctx_topic) or self.pack.flow(ctx_topic)) is None:
+            return False
+        read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
+        return read.get(intent, 0.0) < self.FADED_READING * p
 
     def _followups_by_kind(self, probs: dict[str, float]) -> dict[str, list[tuple[float, str]]]:
         """The pack's follow-ups with the model's probability, by kind (their short id: 'where')."""
