@@ -327,6 +327,7 @@ class LexicalMatcher:
         named = {b for b in rivals if self._names_subject(b, prepared, lang)}
         if not named:
             return scored
+
         def other(intent: str) -> bool:
             base = intent.split(".")[0]
             return (base, lang) in self._nameable and base not in named and base != ctx_topic
