@@ -247,7 +247,7 @@ def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_
     """After the refunds, "周六能办不" that the model alone reads as the opening hours, read with the
     title, is the ticket price for sure and the hours fade to an eighth: the price gets that reading
     and the hours lose as much. When the hours keep a third ("几点开门"), or the reading keeps its
-    topic ("厕所在哪"), the plain reading stands."""
+    topic ("厕所在哪"), or the price is not sure with the title either ("几点关门"), the plain reading stands."""
     matcher, _ = load_matcher(load_pack(trained_dir))
     zero = dict.fromkeys(matcher.runtime.labels, 0.0)
     readings = {"周六能办不": {**zero, "opening-hours": 0.8},
@@ -255,7 +255,9 @@ def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_
                 "几点开门": {**zero, "opening-hours": 0.8},
                 "门票退票 几点开门": {**zero, "ticket-price": 0.6, "opening-hours": 0.3},
                 "厕所在哪": {**zero, "restroom": 0.8},
-                "门票退票 厕所在哪": {**zero, "restroom": 0.9}}
+                "门票退票 厕所在哪": {**zero, "restroom": 0.9},
+                "几点关门": {**zero, "opening-hours": 0.8},
+                "门票退票 几点关门": {**zero, "ticket-price": 0.3, "opening-hours": 0.05}}
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
     changed = matcher.model_scores("周六能办不", "zh", "ticket-refund", {})
     assert changed["ticket-price"] == pytest.approx(0.6)
@@ -263,6 +265,8 @@ def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_
     kept = matcher.model_scores("几点开门", "zh", "ticket-refund", {})
     assert kept["opening-hours"] == pytest.approx(0.8) and kept["ticket-price"] == 0.0
     assert matcher.model_scores("厕所在哪", "zh", "ticket-refund", {})["restroom"] == pytest.approx(0.8)
+    unsure = matcher.model_scores("几点关门", "zh", "ticket-refund", {})  # the hours fade, but the price is not sure
+    assert unsure["opening-hours"] == pytest.approx(0.8) and unsure["ticket-price"] == 0.0
     assert matcher.model_scores("周六能办不", "zh", None, {})["ticket-price"] == 0.0
 
 

@@ -100,7 +100,7 @@ class CombinedMatcher:
     SLOPE = 14.0
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
-    SURE_READING = 0.5  # read with the title in context, another topic this sure,
+    SURE_READING = 0.4  # read with the title in context, another topic this sure,
     FADED_READING = 0.25  # and the plain reading's topic down to this share of itself: the context changed it
     NAMED_CASE_BOOST = 0.25  # a flow whose subject and case the question names: this much more,
     NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
