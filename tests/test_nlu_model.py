@@ -270,6 +270,22 @@ def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_
     assert matcher.model_scores("周六能办不", "zh", None, {})["ticket-price"] == 0.0
 
 
+def test_in_a_topics_context_i_dont_know_is_as_likely_as_where_the_question_reads(trained_dir: Path,
+                                                                                    monkeypatch) -> None:
+    """"能寄到家不" alone is nothing the model knows; after a topic, read with its title in front, it
+    is. There the lexical matcher's likeness counts as if the model knew the question."""
+    pack = load_pack(trained_dir)
+    matcher, _ = load_matcher(pack)
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    title = pack.title_of("ticket-refund", "zh")
+    monkeypatch.setattr(matcher.runtime, "probabilities",
+                        lambda text, lang: {**zero, "__none__": 0.0 if text.startswith(title) else 0.9})
+    alone = {c.intent: c.score for c in matcher.rank("厕所在哪里", "zh")}
+    after = {c.intent: c.score for c in matcher.rank("厕所在哪里", "zh", "ticket-refund")}
+    assert alone["restroom"] > 0
+    assert after["restroom"] == pytest.approx(alone["restroom"] / (1 - 0.9), rel=0.01)
+
+
 def test_in_a_flows_context_another_topics_follow_up_is_read_again_with_the_flows_title(trained_dir: Path,
                                                                                       monkeypatch) -> None:
     """After a case of the ID card flow, "多久能拿到" that the model alone reads as the ticket price's

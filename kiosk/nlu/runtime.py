@@ -186,7 +186,7 @@ class CombinedMatcher:
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
         if best is None or best.split(".")[0] == ctx_topic:
             return
-        read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
+        read = self._title_reading(text, lang, ctx_topic) or {}
         if "." not in best:
             self._context_changes_topic(scores, probs, read, best, ctx_topic)
             return
@@ -273,8 +273,11 @@ class CombinedMatcher:
         weights = self._named_by_model(lex.context_weights, probs, text, lang, context)
         model, weighed = self._weighed_model_scores(text, lang, context, weights)
         w = self.model_weight
-        # lexical likeness counts for less when the model reads the question as about something else
-        trust = 1.0 - probs.get(NONE_INTENT, 0.0)
+        # lexical likeness counts for less when the model reads the question as about something else;
+        # in a topic's context, as the question reads there: "能寄到家不" alone is nothing the model knows
+        # (0.66 "I don't know"), after the ID card's processing time it is the ID card delivery (0.04)
+        read = self._title_reading(text, lang, context)
+        trust = 1.0 - min(probs.get(NONE_INTENT, 0.0), read.get(NONE_INTENT, 1.0) if read else 1.0)
         scored = [(i, w * lex.novelty * (1.0 if i in weighed else weights.get(i, 1.0)) * model.get(i, 0.0)
                    + (1 - w) * trust * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
         scored = self._named_cases(dict(scored), self._cases_standing(lex.named_cases, probs, text, lang))
@@ -306,10 +309,16 @@ class CombinedMatcher:
         question is read with the topic in context's title in front: "周六呢" alone is the ticket
         cut-off's Saturday to the model (0.89), but after the opening hours, read as "办公时间 周六呢",
         it falls to 0.06. Such a question names no topic of its own: it leans on the one in context."""
+        read = self._title_reading(text, lang, ctx_topic)
+        return read is not None and read.get(intent, 0.0) < self.FADED_READING * p
+
+    def _title_reading(self, text: str, lang: str, context: str | None) -> dict[str, float] | None:
+        """The model's reading of a question with the title of the topic or flow in context in front
+        (as the lexical matcher reads follow-ups in context), or None out of one's context."""
+        ctx_topic = context.split(".")[0] if context else None
         if not ctx_topic or (self.pack.topic(ctx_topic) or self.pack.flow(ctx_topic)) is None:
-            return False
-        read = self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
-        return read.get(intent, 0.0) < self.FADED_READING * p
+            return None
+        return self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
 
     def _followups_by_kind(self, probs: dict[str, float]) -> dict[str, list[tuple[float, str]]]:
         """The pack's follow-ups with the model's probability, by kind (their short id: 'where')."""
