@@ -276,8 +276,8 @@ class CombinedMatcher:
         # lexical likeness counts for less when the model reads the question as about something else;
         # in a topic's context, as the question reads there: "能寄到家不" alone is nothing the model knows
         # (0.66 "I don't know"), after the ID card's processing time it is the ID card delivery (0.04)
-        read = self._title_reading(text, lang, context)
-        trust = 1.0 - min(probs.get(NONE_INTENT, 0.0), read.get(NONE_INTENT, 1.0) if read else 1.0)
+        in_context = self._title_reading(text, lang, context) or {}
+        trust = 1.0 - min(probs.get(NONE_INTENT, 0.0), in_context.get(NONE_INTENT, 1.0))
         scored = [(i, w * lex.novelty * (1.0 if i in weighed else weights.get(i, 1.0)) * model.get(i, 0.0)
                    + (1 - w) * trust * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
         scored = self._named_cases(dict(scored), self._cases_standing(lex.named_cases, probs, text, lang))
