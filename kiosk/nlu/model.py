@@ -13,12 +13,12 @@ from transformers import BertConfig, BertModel, BertPreTrainedModel
 
 def small_config(vocab_size: int, labels: list[str], ngram_buckets: int, max_len: int,
                  hidden: int = 128, layers: int = 2, heads: int = 4, encoder_dim: int = 0,
-                 encoder: str = "", sparse_dim: int = 64) -> BertConfig:
+                 encoder: str = "", sparse_dim: int = 64, dropout: float = 0.2) -> BertConfig:
     """The model's configuration; ``encoder_dim`` > 0 means a frozen external encoder feeds the head."""
     return BertConfig(
         vocab_size=vocab_size, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
         intermediate_size=hidden * 2, max_position_embeddings=max_len, type_vocab_size=1,
-        hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
+        hidden_dropout_prob=dropout, attention_probs_dropout_prob=0.1,
         id2label=dict(enumerate(labels)), label2id={k: i for i, k in enumerate(labels)},
         ngram_buckets=ngram_buckets, sparse_dim=sparse_dim, encoder_dim=encoder_dim, frozen_encoder=encoder,
     )
