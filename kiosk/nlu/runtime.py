@@ -160,7 +160,7 @@ class CombinedMatcher:
         weighed = {self._pool_family(scores, probs, base, followups, weights or {}) for base, followups in families.items()}
         if not ctx_topic:
             weighed |= self._kind_of_named_topic(scores, probs, weights or {})
-        if ctx_topic and (self.pack.topic(ctx_topic) or self.pack.flow(ctx_topic)) is not None:
+        else:
             self._read_with_context_title(scores, probs, text, lang, ctx_topic)
         return scores, weighed - {None}
 
@@ -175,18 +175,20 @@ class CombinedMatcher:
     def _read_with_context_title(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
                                  ctx_topic: str) -> None:
         """In a topic's context, a question the model reads as another topic or its follow-up is
-        read again with the topic's title in front, as the lexical matcher reads follow-ups in
-        context: "要押金吗" after the wheelchair is "轮椅借用 要押金吗", not the audio guide's deposit.
-        The topic and its follow-ups get that reading when it is higher, and the mass it gives them
-        is taken from the other topic's follow-up. So does any other intent that reading raises:
-        "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English tour, not the
-        audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
+        read again with the topic's title in front (:meth:`_title_reading`), as the lexical matcher
+        reads follow-ups in context: "要押金吗" after the wheelchair is "轮椅借用 要押金吗",
+        not the audio guide's deposit. The topic and its follow-ups get that reading when it is higher,
+        and the mass it gives them is taken from the other topic's follow-up. So does any other intent
+        that reading raises: "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English
+        tour, not the audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
         the lost ID card is "居民身份证办理 多久能拿到新的", the ID card's processing time, not
         the social security card's. See :meth:`_context_changes_topic` for another topic."""
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
         if best is None or best.split(".")[0] == ctx_topic:
             return
-        read = self._title_reading(text, lang, ctx_topic) or {}
+        read = self._title_reading(text, lang, ctx_topic)
+        if read is None:  # no topic or flow of the pack in context
+            return
         if "." not in best:
             self._context_changes_topic(scores, probs, read, best, ctx_topic)
             return
