@@ -447,3 +447,16 @@ def test_a_place_asked_in_a_topics_context_is_that_topics_place_unless_named() -
     s = engine.new_session()
     s.handle("团队讲解怎么约")
     assert s.handle("北门在哪").intent == "north-entrance"  # named: the answer stands
+
+
+def test_a_place_asked_in_a_flows_context_is_that_flows_place(monkeypatch) -> None:
+    """"窗口在几楼" after the provident fund's rent case is zone E, the flow's place, even when the
+    matcher's best reading is another zone the words do not tell apart from it."""
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    s = engine.new_session()
+    assert s.handle("我要提公积金").intent == "provident-fund"
+    assert s.handle("租房子用的").intent == "provident-fund.rent"
+    ranked = [Candidate("zone-f", 0.6, 0.97), Candidate("zone-e", 0.3, 0.6)]
+    monkeypatch.setattr(engine.matcher, "rank", lambda text, lang, context=None, top=5: ranked)
+    assert s.handle("窗口在几楼").intent == "zone-e"
+    assert engine.new_session().handle("窗口在几楼").intent == "zone-f"  # no flow in context: the best reading

@@ -269,24 +269,36 @@ class Session:
         return b.split(".")[0] in family or self.engine.pointed_to(b).split(".")[0] in family
 
     def _place_in_context(self, intent: str, text: str, lang: str) -> str | None:
-        """A place asked for in a topic's context that the question does not tell apart from that
-        topic's own place is the topic's: "从哪个门进" after the group tour is the group entrance
-        (east), not the main one the words alone point to; "北门在哪" names the north entrance and
-        stays there. None when the answer stands."""
+        """A place asked for in a topic's or flow's context that the question does not tell apart from
+        that topic's own place is the topic's: "从哪个门进" after the group tour is the group entrance
+        (east), not the main one the words alone point to; "在几楼啊" after the provident fund's
+        home-purchase case is zone E; "北门在哪" names the north entrance and stays there. None when
+        the answer stands."""
         pack = self.engine.pack
 
         def is_place_topic(i: str) -> bool:  # a place the pack also answers about ("east-entrance")
             return i in pack.places and pack.topic(i) is not None
 
-        topic = pack.topic(self.context.split(".")[0]) if self.context else None
-        if topic is None or not is_place_topic(intent):
+        if not self.context or not is_place_topic(intent):
             return None
-        own = [p for p in topic.places if p != intent and is_place_topic(p)]
+        own = [p for p in self._places_in_context() if p != intent and is_place_topic(p)]
         if not own:
             return None
         lexical = dict(self.engine.lexical.scores(text, lang, self.context).ranked)
         best = max(own, key=lambda p: lexical.get(p, 0.0))
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
+
+    def _places_in_context(self) -> list[str]:
+        """The places of the topic or flow in context: a flow's case's own places first."""
+        base, _, case_id = self.context.partition(".")
+        topic = self.engine.pack.topic(base)
+        if topic is not None:
+            return list(topic.places)
+        flow = self.engine.pack.flow(base)
+        if flow is None:
+            return []
+        case = next((c for c in flow.cases if c.id == case_id), None)
+        return list(dict.fromkeys((case.places if case else []) + flow.places))
 
     def _case_named_in(self, intent: str, text: str, lang: str) -> str:
         """The case of flow ``intent`` that ``text`` names, else ``intent`` itself (a topic, or a
