@@ -328,6 +328,21 @@ def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_
     assert s.handle("And tickets?").text == "A ticket costs 20 yuan."
 
 
+def test_after_moving_to_another_topic_the_one_before_stays_in_reach() -> None:
+    """"星期六开吗" after the hours and then the ticket price is the hours' Saturday follow-up: the
+    conversation goes back there. Asked after the ticket price alone, it names no topic."""
+    engine = DialogEngine(load_pack(MINI_PACK))
+    for first, second, third in (("几点开门", "门票多少钱", "星期六开吗"),
+                                 ("When do you open?", "How much is a ticket?", "And on Saturday?")):
+        s = engine.new_session()
+        assert [s.handle(q).intent for q in (first, second)] == ["opening-hours", "ticket-price"]
+        saturday = s.handle(third)
+        assert (saturday.intent, s.context) == ("opening-hours.saturday", "opening-hours.saturday")
+    s = engine.new_session()
+    s.handle("门票多少钱")
+    assert s.handle("星期六开吗").intent is None
+
+
 def test_a_question_that_names_nothing_after_a_case_without_that_follow_up_is_answered_by_the_case(
         monkeypatch) -> None:
     """"要多少钱" after the lost ID card case: the intent model reads it as the fee follow-up of

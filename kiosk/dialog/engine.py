@@ -146,7 +146,7 @@ class Session:
     def reset(self) -> None:
         """Wipe everything about the visitor: context, pending questions, language, counters."""
         self.context: str | None = None
-        self.came_from: str | None = None  # the follow-up whose 'see' moved the context to another topic
+        self.came_from: str | None = None  # what the conversation was about before it moved to another topic
         self.pending_flow: str | None = None
         self.options: list[str] = []
         self.asked_which = False  # the options are one kind of follow-up of several topics
@@ -218,10 +218,11 @@ class Session:
         return bool(ranked) and ranked[0].confidence >= self.engine.low_confidence
 
     def _rank(self, text: str, lang: str) -> list[Candidate]:
-        """Best intents in the conversation's context. After a follow-up that gave another topic's
-        answer ("星期一开吗" → the closing days), the first topic's other follow-ups ("那暑假呢") stay
-        in reach: read in that topic's context the question scores higher, and the conversation goes
-        back there."""
+        """Best intents in the conversation's context. After the conversation moved to another topic,
+        by a follow-up that gave that topic's answer ("星期一开吗" → the closing days) or by a question
+        about it ("표는 얼마예요?" after the special exhibition → its tickets), the first topic's
+        follow-ups ("那暑假呢", "안에서 사진 찍어도 돼요?") stay in reach: read in that topic's context
+        the question scores higher, and the conversation goes back there."""
         ranked = self.engine.matcher.rank(text, lang, self.context)
         if self.came_from:
             earlier = self.engine.matcher.rank(text, lang, self.came_from)
@@ -334,8 +335,9 @@ class Session:
         if flow is not None:  # a flow touched or named without its case
             return self._ask_case(flow, confidence, lang)
         text, places = found
+        left = self.context if self.context and self.context.split(".")[0] != intent.split(".")[0] else None  # moved on
         self.context, self.pending_flow, self.options = intent, None, []
-        self.came_from = asked if asked != intent else None
+        self.came_from = asked if asked != intent else left
         self.rephrased = self.asked_again = 0
         return Reply(text, intent, round(confidence, 4), lang, ANSWERED, places, self.engine.pack.title_of(intent, lang))
 
