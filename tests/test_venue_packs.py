@@ -153,6 +153,17 @@ def test_every_answer_comes_from_the_pack(venue) -> None:
         session.reset()
 
 
+def test_a_follow_up_counts_its_topic_named_when_the_question_names_its_subject() -> None:
+    """"护照几天能下来" shares few words with the passport topic's own questions, but names what it is
+    about (护照, from the lexicon): its processing-time follow-up keeps its full weight and is
+    answered. Without the passport named, that follow-up fades."""
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    named = engine.lexical.scores("护照几天能下来", "zh")
+    assert named.context_weights["passport.how-long"] == 1.0
+    assert engine.new_session().handle("护照几天能下来").intent == "passport.how-long"
+    assert engine.lexical.scores("几天能下来", "zh").context_weights["passport.how-long"] < 0.1
+
+
 def test_a_named_subject_fades_likely_topics_about_another_thing() -> None:
     """"my id card needs replacing" shares "card" and "replace" with the social security card's
     replacement but names the ID card: that topic falls below the ID card's, except in its own context."""

@@ -337,7 +337,8 @@ class LexicalMatcher:
     def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:
         """Weights from the conversation so far, beside the follow-up factors.
 
-        A follow-up of a topic not in context needs that topic named ("铜鼎有多高"), else it
+        A follow-up of a topic not in context needs that topic named ("铜鼎有多高": by words like the
+        topic's own, or by its subject in the lexicon, "护照从申请到拿到手得几天"), else it
         fades ("是哪一年的" after the lotus bowl is not the old town model's year), unless its topic
         is about the venue itself and no other topic is in context ("周末你们开门不" asked first is
         the venue's weekend hours; "周六呢" after the opening hours is not the ticket cut-off's); a question
@@ -346,10 +347,13 @@ class LexicalMatcher:
         delivery: both are about the ID card).
         """
         weights: dict[str, float] = {}
+        prepared = self.prepare(text, lang)
+        named = {b for b in {i.split(".")[0] for i in sims if "." in i}
+                 if (b, lang) in self._nameable and self._names_subject(b, prepared, lang)}
         for intent in sims:
             base = intent.split(".")[0]
             if "." in intent and base != ctx_topic and (ctx_topic or intent not in self._venue_wide):
-                weights[intent] = min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
+                weights[intent] = 1.0 if base in named else min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
             about = self._subjects.get((ctx_topic, lang), frozenset())
             for intent in sims:
