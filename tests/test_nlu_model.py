@@ -242,6 +242,20 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
     raised = matcher.model_scores("周六呢", "zh", "ticket-refund", {})
     assert raised["opening-hours"] == pytest.approx(0.6) and raised["restroom"] == pytest.approx(0.1)
 
+def test_in_a_topics_context_a_question_that_names_its_own_topic_is_not_read_with_the_title(
+        trained_dir: Path, monkeypatch) -> None:
+    """After the refunds, "门票价格学生多少" names the ticket price (its title, as no lexicon word
+    names it): the students follow-up the model reads stays, though the refunds' title in front would
+    read it as the refunds ("and the jade cong, where's that" after the lotus bowl)."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    readings = {"门票价格学生多少": {**zero, "ticket-price.students": 0.9},
+                "门票退票 门票价格学生多少": {**zero, "ticket-refund": 0.7, "ticket-price.students": 0.2}}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
+    after = matcher.model_scores("门票价格学生多少", "zh", "ticket-refund", {})
+    assert after["ticket-price.students"] == pytest.approx(0.9) and after["ticket-refund"] == 0.0
+
+
 def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_the_title_makes_it_sure(
         trained_dir: Path, monkeypatch) -> None:
     """After the refunds, "周六能办不" that the model alone reads as the opening hours, read with the

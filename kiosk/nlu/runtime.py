@@ -182,9 +182,13 @@ class CombinedMatcher:
         that reading raises: "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English
         tour, not the audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
         the lost ID card is "居民身份证办理 多久能拿到新的", the ID card's processing time, not
-        the social security card's. See :meth:`_context_changes_topic` for another topic."""
+        the social security card's. A question that names the topic it reads as is not read again:
+        "and the jade cong, where's that" after the lotus bowl stays the cong's. See
+        :meth:`_context_changes_topic` for another topic."""
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
         if best is None or best.split(".")[0] == ctx_topic:
+            return
+        if self.lexical.names_subject(best.split(".")[0], text, lang):  # "and the jade cong, where's that"
             return
         read = self._title_reading(text, lang, ctx_topic)
         if read is None:  # no topic or flow of the pack in context
