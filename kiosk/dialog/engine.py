@@ -335,7 +335,8 @@ class Session:
         if flow is not None:  # a flow touched or named without its case
             return self._ask_case(flow, confidence, lang)
         text, places = found
-        left = self.context if self.context and self.context.split(".")[0] != intent.split(".")[0] else None  # moved on
+        moved = self.context is not None and self.context.split(".")[0] != intent.split(".")[0]
+        left = self.context if moved else None  # what the conversation was about before this answer
         self.context, self.pending_flow, self.options = intent, None, []
         self.came_from = asked if asked != intent else left
         self.rephrased = self.asked_again = 0
