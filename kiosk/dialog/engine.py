@@ -282,24 +282,14 @@ class Session:
 
         if not self.context or not is_place_topic(intent):
             return None
-        own = [p for p in self._places_in_context() if p != intent and is_place_topic(p)]
+        base = self.context.split(".")[0]
+        found = self.engine.answer_of(base if pack.topic(base) else self.context, lang)  # a flow, or its case
+        own = [p for p in (found[1] if found else []) if p != intent and is_place_topic(p)]
         if not own:
             return None
         lexical = dict(self.engine.lexical.scores(text, lang, self.context).ranked)
         best = max(own, key=lambda p: lexical.get(p, 0.0))
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
-
-    def _places_in_context(self) -> list[str]:
-        """The places of the topic or flow in context: a flow's case's own places first."""
-        base, _, case_id = self.context.partition(".")
-        topic = self.engine.pack.topic(base)
-        if topic is not None:
-            return list(topic.places)
-        flow = self.engine.pack.flow(base)
-        if flow is None:
-            return []
-        case = next((c for c in flow.cases if c.id == case_id), None)
-        return list(dict.fromkeys((case.places if case else []) + flow.places))
 
     def _case_named_in(self, intent: str, text: str, lang: str) -> str:
         """The case of flow ``intent`` that ``text`` names, else ``intent`` itself (a topic, or a
