@@ -305,26 +305,30 @@ class LexicalMatcher:
         scored = []
         # words the pack never uses, or a question the venue lists as not its own: about something else
         novel = self.novelty.factor(text, lang) * self.outside_factor(q, sims)
-        context_weights = self.context_weights(sims, text, lang, ctx_topic)
+        named = self._named_subjects({i.split(".")[0] for i in sims}, prepared, lang)
+        context_weights = self.context_weights(sims, text, lang, ctx_topic, named)
         for intent, s in sims.items():
             if "." in intent:  # a follow-up leans on the previous topic
                 factor = self.FOLLOWUP_IN_CONTEXT if intent.split(".")[0] == ctx_topic else self.FOLLOWUP_OUT_OF_CONTEXT
                 s = min(1.0, s * factor)
             scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
-        scored = self._fade_other_subjects(scored, prepared, lang, ctx_topic)
+        scored = self._fade_other_subjects(scored, named, lang, ctx_topic)
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         return LexicalScores(scored, novel, context_weights, named_cases)
 
-    def _fade_other_subjects(self, scored: list[tuple[str, float]], prepared: str, lang: str,
+    def _named_subjects(self, bases: set[str], prepared: str, lang: str) -> set[str]:
+        """The topics and flows among ``bases`` whose subject, from the lexicon, the question names."""
+        return {b for b in bases if (b, lang) in self._nameable and self._names_subject(b, prepared, lang)}
+
+    def _fade_other_subjects(self, scored: list[tuple[str, float]], named_subjects: set[str], lang: str,
                              ctx_topic: str | None) -> list[tuple[str, float]]:
         """Among the likeliest intents, when the question names what some are about, those about
         another thing fade: "my id card needs replacing" shares "card" and "replace" with the social
         security card's replacement, but names the ID card, not the social security card. Only
         subjects the lexicon names count (a title is no subject a visitor says word for word); the
-        topic in context keeps its score."""
+        topic in context keeps its score. ``named_subjects``: see :meth:`_named_subjects`."""
         likeliest = {i.split(".")[0] for i, _ in sorted(scored, key=lambda p: -p[1])[:self.SUBJECT_RIVALS]}
-        rivals = {b for b in likeliest if (b, lang) in self._nameable}
-        named = {b for b in rivals if self._names_subject(b, prepared, lang)}
+        named = likeliest & named_subjects
         if not named:
             return scored
 
@@ -334,7 +338,8 @@ class LexicalMatcher:
 
         return [(i, s * self.OTHER_SUBJECT if other(i) else s) for i, s in scored]
 
-    def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None) -> dict[str, float]:
+    def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None,
+                        named_subjects: set[str]) -> dict[str, float]:
         """Weights from the conversation so far, beside the follow-up factors.
 
         A follow-up of a topic not in context needs that topic named ("铜鼎有多高": by words like the
@@ -347,13 +352,10 @@ class LexicalMatcher:
         delivery: both are about the ID card).
         """
         weights: dict[str, float] = {}
-        prepared = self.prepare(text, lang)
-        named = {b for b in {i.split(".")[0] for i in sims if "." in i}
-                 if (b, lang) in self._nameable and self._names_subject(b, prepared, lang)}
         for intent in sims:
             base = intent.split(".")[0]
             if "." in intent and base != ctx_topic and (ctx_topic or intent not in self._venue_wide):
-                weights[intent] = 1.0 if base in named else min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
+                weights[intent] = 1.0 if base in named_subjects else min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
             about = self._subjects.get((ctx_topic, lang), frozenset())
             for intent in sims:
