@@ -339,7 +339,7 @@ class LexicalMatcher:
         return [(i, s * self.OTHER_SUBJECT if other(i) else s) for i, s in scored]
 
     def context_weights(self, sims: dict[str, float], text: str, lang: str, ctx_topic: str | None,
-                        named_subjects: set[str]) -> dict[str, float]:
+                        named_subjects: set[str] | None = None) -> dict[str, float]:
         """Weights from the conversation so far, beside the follow-up factors.
 
         A follow-up of a topic not in context needs that topic named ("铜鼎有多高": by words like the
@@ -349,8 +349,11 @@ class LexicalMatcher:
         the venue's weekend hours; "周六呢" after the opening hours is not the ticket cut-off's); a question
         that points back ("where can I find it") fades every topic but the one in context and those
         about the same thing ("can you mail it to me?" after the ID card renewal is the ID card
-        delivery: both are about the ID card).
+        delivery: both are about the ID card). ``named_subjects``: see :meth:`_named_subjects`,
+        worked out here when not given.
         """
+        if named_subjects is None:
+            named_subjects = self._named_subjects({i.split(".")[0] for i in sims}, self.prepare(text, lang), lang)
         weights: dict[str, float] = {}
         for intent in sims:
             base = intent.split(".")[0]
