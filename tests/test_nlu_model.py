@@ -437,3 +437,21 @@ def test_in_context_a_follow_up_does_not_take_the_mass_of_a_named_topics_follow_
     assert named["ticket-price.where"] > named["ticket-refund.where"]
     unnamed = matcher.model_scores("在哪里", "zh", "ticket-refund", {"ticket-price.where": 0.0})
     assert unnamed["ticket-refund.where"] == pytest.approx(min(1.0, 0.9 * matcher.FOLLOWUP_IN_CONTEXT))
+
+
+def test_a_long_chinese_question_is_scored_as_the_question_told_within_it(trained_dir: Path, monkeypatch) -> None:
+    """"我表妹是聋哑人 有没有手语讲解" tells its question among more words than a plain one: the same
+    readings count twice as much at twenty characters as at ten, and carry it over the answer
+    threshold; an English question of the same readings keeps its score."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: {**zero, "opening-hours": 0.25})
+    monkeypatch.setattr(matcher.lexical, "scores", lambda text, lang, context=None: LexicalScores(
+        [("opening-hours", 0.25)], 1.0, {}))
+    plain, told = "请问你们几点开门啊好", "我们一家子从外地赶过来 请问你们几点开门啊"
+    short, long_ = (matcher.rank(q, "zh", None, top=1)[0] for q in (plain, told))
+    english = matcher.rank("could you please tell me when you open in the morning today", "en", None, top=1)[0]
+    assert short.intent == long_.intent == "opening-hours"
+    assert long_.score == pytest.approx(2 * short.score, abs=1e-3) and english.score == short.score
+    low = build_engine(load_pack(trained_dir))[0].low_confidence
+    assert short.confidence < low < long_.confidence
