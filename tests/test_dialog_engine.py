@@ -220,6 +220,25 @@ def test_a_venue_wide_topics_follow_up_is_understood_without_naming_the_topic(mi
     assert engine.lexical.scores(question, "zh", "restroom").context_weights["opening-hours.saturday"] < 1.0
 
 
+def test_an_urgent_topic_is_answered_as_soon_as_it_would_be_offered_to_touch(mini_pack_dir) -> None:
+    """"快 孩子要上厕所" comes near the restrooms but under the answer threshold: the kiosk asks to
+    rephrase and offers the restrooms to touch, until the pack marks them urgent; then it answers.
+    A question that comes nearer nothing than the buttons' threshold is still not answered."""
+    hurried, vague = "快 孩子要上厕所", "有没有能用的洗手间 孩子急得直哭 快带我们去"
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    before = engine.new_session().handle(hurried)
+    assert before.state == "rephrase" and "restroom" in before.options
+    topics = mini_pack_dir / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    topics.write_text(text.replace("title: {zh: 卫生间, en: Restrooms}\n",
+                                   "title: {zh: 卫生间, en: Restrooms}\n    urgent: true\n", 1), encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    after = engine.new_session().handle(hurried)
+    assert (after.state, after.intent) == ("answered", "restroom")
+    assert engine.matcher.rank(vague, "zh")[0].confidence < engine.SUGGEST_FROM
+    assert engine.new_session().handle(vague).state == "rephrase"
+
+
 def test_a_topic_answer_that_carries_the_follow_up_answer_counts_as_right(mini_pack_dir) -> None:
     """Scoring: "学生多少钱" answered with the ticket topic is right only when that answer says what
     the students' follow-up says (the same numbers and most of its wording)."""

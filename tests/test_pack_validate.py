@@ -55,17 +55,18 @@ def test_unknown_place_and_group_and_bad_position(mini_pack_dir: Path) -> None:
     assert by_field["places[2].position"].line == _line_of(mini_pack_dir / "places.yaml", "[1.5, 0.2]")
 
 
-def test_a_venue_wide_topic_is_true_or_false(mini_pack_dir: Path) -> None:
-    """`venue_wide: true` marks a topic about the venue itself; anything but true or false is named
-    with its line, and the topics without it are not venue-wide."""
+@pytest.mark.parametrize("flag", ["venue_wide", "urgent"])
+def test_a_topic_flag_is_true_or_false(mini_pack_dir: Path, flag: str) -> None:
+    """`venue_wide: true` marks a topic about the venue itself, `urgent: true` one of help in an
+    emergency; anything but true or false is named with its line, and the topics without it lack it."""
     topics = mini_pack_dir / "topics.yaml"
-    _replace(topics, "title: {zh: 开放时间, en: Opening hours}\n", "title: {zh: 开放时间, en: Opening hours}\n    venue_wide: true\n")
+    _replace(topics, "title: {zh: 开放时间, en: Opening hours}\n", f"title: {{zh: 开放时间, en: Opening hours}}\n    {flag}: true\n")
     pack = load_pack(mini_pack_dir)
-    assert pack.topic("opening-hours").venue_wide and not pack.topic("restroom").venue_wide
-    _replace(topics, "venue_wide: true", "venue_wide: yes please")
+    assert getattr(pack.topic("opening-hours"), flag) and not getattr(pack.topic("restroom"), flag)
+    _replace(topics, f"{flag}: true", f"{flag}: yes please")
     _, problems = validate_pack(mini_pack_dir)
     assert [str(p) for p in problems] == [
-        f"topics.yaml:{_line_of(topics, 'yes please')}: topics[0].venue_wide: expected true or false, got text 'yes please'"]
+        f"topics.yaml:{_line_of(topics, 'yes please')}: topics[0].{flag}: expected true or false, got text 'yes please'"]
 
 
 def test_yaml_syntax_error_has_a_line(mini_pack_dir: Path) -> None:

@@ -240,7 +240,7 @@ class Session:
         if which:  # "在哪里" about nothing said before: where is what?
             return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
-            named = self._named_case(ranked, text, lang)
+            named = self._named_case(ranked, text, lang) or self._urgent(ranked)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -363,6 +363,13 @@ class Session:
         self.options, self.asked_which = [a.intent, b.intent], False
         text = self.engine.fallback_text("clarify", lang, a=pack.title_of(a.intent, lang), b=pack.title_of(b.intent, lang))
         return Reply(text, None, round(a.confidence, 4), lang, CLARIFYING, [], None, list(self.options))
+
+    def _urgent(self, ranked: list[Candidate]) -> str | None:
+        """The best intent when its topic is urgent help and it would be offered to touch: a visitor
+        calling "快来人啊 这边有个老人晕倒了" is answered with the first aid, not asked to rephrase."""
+        topic = self.engine.pack.topic(ranked[0].intent.split(".")[0]) if ranked else None
+        return ranked[0].intent if topic is not None and topic.urgent \
+            and ranked[0].confidence >= self.engine.SUGGEST_FROM else None
 
     def _unnamed(self, ranked: list[Candidate], text: str, lang: str) -> tuple[str | None, list[str]]:
         """For a question that names nothing and asks one kind of follow-up ("在哪里", "要多少钱"):

@@ -45,6 +45,7 @@ class Topic:
     places: list[str] = field(default_factory=list)
     followups: list[Followup] = field(default_factory=list)
     venue_wide: bool = False  # about the venue itself: its follow-ups need no topic named ("周末你们开门不")
+    urgent: bool = False  # help in an emergency: answered as soon as it would be offered to touch
 
 
 @dataclass

@@ -234,7 +234,8 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
         if not isinstance(t, dict):
             c.problem(path, "expected a mapping")
             continue
-        c.unknown_keys(t, path, {"id", "group", "title", "questions", "answer", "places", "followups", "venue_wide"})
+        c.unknown_keys(t, path, {"id", "group", "title", "questions", "answer", "places", "followups", "venue_wide",
+                                   "urgent"})
         tid = c.ident(t, path) or f"topic-{i}"
         if tid in seen:
             c.problem(f"{path}.id", f"duplicate topic id '{tid}'")
@@ -259,8 +260,9 @@ def check_topics(doc: SourceDoc, venue: Venue, places: dict[str, Place], problem
             if see:
                 pointers.append((fpath, followups[-1], tid))
         venue_wide = c.get(t, path, "venue_wide", bool, required=False) is True
+        urgent = c.get(t, path, "urgent", bool, required=False) is True
         topics.append(Topic(tid, group, c.text(t, path, "title"), c.phrases(t, path, "questions", MIN_QUESTIONS),
-                            c.text(t, path, "answer"), place_ids, followups, venue_wide))
+                            c.text(t, path, "answer"), place_ids, followups, venue_wide, urgent))
     _resolve_see(c, pointers, topics)
     return topics
 

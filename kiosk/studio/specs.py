@@ -43,6 +43,7 @@ TOPIC = [
     FieldSpec("answer", "longtext", "Answer"),
     FieldSpec("places", "idlist", "Places on the map"),
     FieldSpec("venue_wide", "bool", "About the whole venue"),  # its follow-ups need no topic named
+    FieldSpec("urgent", "bool", "Urgent help"),  # answered as soon as it would be offered to touch
     FieldSpec("followups", "list", "Follow-ups", FOLLOWUP, item_label="follow-up",
               new_item=lambda langs: {"id": "new-followup", "questions": {l: [] for l in langs}, "answer": {}}),
 ]
