@@ -362,6 +362,28 @@ def test_after_moving_to_another_topic_the_one_before_stays_in_reach() -> None:
     assert s.handle("星期六开吗").intent is None
 
 
+def test_the_topic_before_is_not_gone_back_to_for_a_follow_up_that_leads_here(mini_pack_dir, monkeypatch) -> None:
+    """"那学生呢" after "门票呢" (the hours' follow-up that gives the ticket price's answer): read in
+    the hours' context it is that follow-up again, read in the ticket price's it is its students
+    follow-up. Going back to the hours would only say the ticket price again: the students' price."""
+    topics = mini_pack_dir / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace(
+        "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n",
+        "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n"
+        "      - id: tickets\n"
+        "        questions: {zh: [门票呢, 那票呢], en: [\"And tickets?\"]}\n"
+        "        see: ticket-price\n"), encoding="utf-8")
+    engine = DialogEngine(load_pack(mini_pack_dir))
+    s = engine.new_session()
+    s.handle("几点开门")
+    assert (s.handle("门票呢").intent, s.came_from) == ("ticket-price", "opening-hours.tickets")
+    by_context = {"opening-hours.tickets": [Candidate("opening-hours.tickets", 0.9, 0.99)],
+                  "ticket-price": [Candidate("ticket-price.students", 0.8, 0.98)]}
+    monkeypatch.setattr(engine.matcher, "rank", lambda text, lang, context=None, top=5: by_context[context])
+    students = s.handle("那学生呢")
+    assert (students.intent, students.text, s.context) == ("ticket-price.students", "学生10元。", "ticket-price.students")
+
+
 def test_a_question_that_names_nothing_after_a_case_without_that_follow_up_is_answered_by_the_case(
         monkeypatch) -> None:
     """"要多少钱" after the lost ID card case: the intent model reads it as the fee follow-up of

@@ -226,10 +226,15 @@ class Session:
         ranked = self.engine.matcher.rank(text, lang, self.context)
         if self.came_from:
             earlier = self.engine.matcher.rank(text, lang, self.came_from)
-            if earlier and (not ranked or earlier[0].score > ranked[0].score):
+            if earlier and (not ranked or earlier[0].score > ranked[0].score) and not self._leads_here(earlier[0].intent):
                 self.context, self.came_from = self.came_from, None
                 return earlier
         return ranked
+
+    def _leads_here(self, intent: str) -> bool:
+        """Whether ``intent`` gives the answer of the topic in context (a follow-up with ``see``):
+        going back to the earlier topic for it would only say again what was just said."""
+        return self.context is not None and self.engine.pointed_to(intent).split(".")[0] == self.context.split(".")[0]
 
     def _decide(self, ranked: list[Candidate], text: str, lang: str) -> Reply:
         if self.engine.records.unanswerable(text, lang, ranked[0].intent if ranked else None):
