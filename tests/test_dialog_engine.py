@@ -503,6 +503,14 @@ def test_a_place_asked_in_a_topics_context_is_that_topics_place_unless_named() -
     s = engine.new_session()
     s.handle("团队讲解怎么约")
     assert s.handle("北门在哪").intent == "north-entrance"  # named: the answer stands
+    # "which entrance" comes twice as near the main entrance's questions, and still names none of them
+    assert engine.new_session().handle("which entrance do we use").intent == "north-entrance"
+    s = engine.new_session()
+    assert s.handle("where do coaches park").intent == "coach-parking"  # coach groups enter by the east entrance
+    assert s.handle("which entrance do we use").intent == "east-entrance"
+    s = engine.new_session()
+    s.handle("where do coaches park")
+    assert s.handle("where is the north entrance").intent == "north-entrance"
 
 
 def test_a_place_asked_in_a_flows_context_is_that_flows_place(monkeypatch) -> None:

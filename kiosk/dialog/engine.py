@@ -62,7 +62,7 @@ class Reply:
 class DialogEngine:
     """Pack + matcher + thresholds; creates sessions. Safe to share between threads."""
 
-    PLACE_IN_CONTEXT = 0.75  # a topic's own place this close to another place, by the question's words, is the one meant
+    PLACE_IN_CONTEXT = 0.5  # a topic's own place at least this close to another place, by the question's words, is the one meant
     SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
     MAX_SUGGESTIONS = 3
     FLOW_CASE_FROM = 0.2  # a flow this confident, with its case named in the case's keywords, is answered
