@@ -1,6 +1,8 @@
 """The dialog engine on the fixture pack: answers, follow-ups, flows, the fallback ladder, privacy."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kiosk.dialog.engine import DialogEngine
@@ -318,19 +320,24 @@ def test_a_question_about_the_visitors_own_records_is_not_answered_by_a_topic_wr
     assert engine.new_session().handle(spaced).text == "个人记录请到服务台查询。"  # the venue's wording
 
 
-def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_conversation_there(
-        mini_pack_dir) -> None:
-    """`see: ticket-price` on a follow-up of the opening hours: "门票呢" after the hours gets the
-    ticket topic's answer (written once, in that topic), and "学生呢" then is the ticket topic's;
-    "星期六开吗" then is the hours' own follow-up again, and the conversation is back there."""
-    topics = mini_pack_dir / "topics.yaml"
+def _with_tickets_after_the_hours(pack_dir: Path) -> Path:
+    """The mini pack with a follow-up of the opening hours, "门票呢", that gives the ticket price's answer."""
+    topics = pack_dir / "topics.yaml"
     topics.write_text(topics.read_text(encoding="utf-8").replace(
         "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n",
         "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n"
         "      - id: tickets\n"
         "        questions: {zh: [门票呢, 那票呢], en: [\"And tickets?\", \"What about tickets?\"]}\n"
         "        see: ticket-price\n"), encoding="utf-8")
-    engine = DialogEngine(load_pack(mini_pack_dir))
+    return pack_dir
+
+
+def test_a_follow_up_that_points_to_another_topic_answers_with_it_and_moves_the_conversation_there(
+        mini_pack_dir) -> None:
+    """`see: ticket-price` on a follow-up of the opening hours: "门票呢" after the hours gets the
+    ticket topic's answer (written once, in that topic), and "学生呢" then is the ticket topic's;
+    "星期六开吗" then is the hours' own follow-up again, and the conversation is back there."""
+    engine = DialogEngine(load_pack(_with_tickets_after_the_hours(mini_pack_dir)))
     assert engine.pack.topic("opening-hours").followups[1].answer == engine.pack.topic("ticket-price").answer
     s = engine.new_session()
     assert s.handle("几点开门").intent == "opening-hours"
@@ -366,14 +373,7 @@ def test_the_topic_before_is_not_gone_back_to_for_a_follow_up_that_leads_here(mi
     """"那学生呢" after "门票呢" (the hours' follow-up that gives the ticket price's answer): read in
     the hours' context it is that follow-up again, read in the ticket price's it is its students
     follow-up. Going back to the hours would only say the ticket price again: the students' price."""
-    topics = mini_pack_dir / "topics.yaml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace(
-        "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n",
-        "        answer: {zh: 周六不开放。, en: We are closed on Saturdays.}\n"
-        "      - id: tickets\n"
-        "        questions: {zh: [门票呢, 那票呢], en: [\"And tickets?\"]}\n"
-        "        see: ticket-price\n"), encoding="utf-8")
-    engine = DialogEngine(load_pack(mini_pack_dir))
+    engine = DialogEngine(load_pack(_with_tickets_after_the_hours(mini_pack_dir)))
     s = engine.new_session()
     s.handle("几点开门")
     assert (s.handle("门票呢").intent, s.came_from) == ("ticket-price", "opening-hours.tickets")
