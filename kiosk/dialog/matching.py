@@ -313,7 +313,9 @@ class LexicalMatcher:
                 s = min(1.0, s * factor)
             scored.append((intent, s * novel * context_weights.get(intent, 1.0)))
         scored = self._fade_other_subjects(scored, named, lang, ctx_topic)
-        scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
+        # follow-ups raised to the cap in context keep their order by likeness ("在哪" after the bronze
+        # ding is its 'where', not its age); other ties by id: the same answer in every run
+        scored.sort(key=lambda p: (-p[1], -sims.get(p[0], 0.0), p[0]))
         return LexicalScores(scored, novel, context_weights, named_cases)
 
     def _named_subjects(self, bases: set[str], prepared: str, lang: str) -> set[str]:
