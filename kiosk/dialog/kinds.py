@@ -18,6 +18,20 @@ ELSEWHERE = 0.25  # and in less than this share of the pack's other answers, mar
 HELD_WORDING = 0.8  # one answer holds another with every number and this share of its character pairs
 
 
+# Words that ask where something is, in general language (no pack's): "铜鼎在哪" asks the bronze
+# ding's 'where' follow-up. "青白釉那个碗是从哪儿弄来的" asks where it came from instead.
+WHERE_WORDS = {"zh": ("在哪", "哪里", "哪儿", "几楼", "哪个厅", "哪层", "放哪"), "en": (r"\bwhere\b",),
+               "ko": ("어디", "몇 층", "몇 호실")}
+FROM_WHERE = {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")}
+
+
+def asks_where(text: str, lang: str) -> bool:
+    """Whether ``text`` asks where something is (see WHERE_WORDS)."""
+    low = text.lower()
+    return (any(re.search(w, low) for w in WHERE_WORDS.get(lang, ()))
+            and not any(re.search(w, low) for w in FROM_WHERE.get(lang, ())))
+
+
 def answer_words(text: str) -> set[str]:
     """Words of an answer: single CJK or Hangul characters, whole Latin words, any number as '#'."""
     flat = re.sub(r"\d+(?:[.,:]\d+)*", " # ", text.lower())
