@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.dialog.engine import DialogEngine
-from kiosk.dialog.kinds import asks_where
+from kiosk.dialog.kinds import asked_kinds
 from kiosk.dialog.matching import Candidate
 from kiosk.dialog.privacy import redact
 from kiosk.dialog.text import detect_lang, normalize
@@ -527,18 +527,22 @@ def test_a_place_asked_in_a_flows_context_is_that_flows_place(monkeypatch) -> No
     assert engine.new_session().handle("窗口在几楼").intent == "zone-f"  # no flow in context: the best reading
 
 
-def test_a_question_about_a_topic_that_asks_where_it_is_gets_its_where_follow_up() -> None:
+def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_up() -> None:
     """"铜鼎在哪" is filed under the bronze ding's `where` (venues/README.md); a question whose words
-    describe the ding more than they ask is still that follow-up. Not a question of where a thing came
-    from, nor one about a topic whose own questions ask where (the lockers: its answer tells)."""
-    engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))  # lexical: the words alone say the topic
-    assert engine.new_session().handle("那个兽面纹的鼎放在哪儿呢").intent == "bronze-ding.where"
-    assert engine.new_session().handle("where can i see the kesi silk tapestry").intent == "kesi-tapestry.where"
-    assert engine.new_session().handle("青白釉莲花碗是从哪里来的").intent == "lotus-bowl"
-    assert engine.new_session().handle("哪里可以存包").intent == "lockers"
-    assert [asks_where(q, lang) for q, lang in (("铜鼎在哪", "zh"), ("是从哪儿弄来的", "zh"), ("where is it from", "en"),
-                                                ("is there somewhere to sit", "en"), ("청동 정 어디에 있어요?", "ko"))] \
-        == [True, False, False, False, True]
+    describe the ding more than they ask is still that follow-up, and one that asks a permit's price its
+    `fee`. Not a question of where a thing came from, nor one about a topic whose own questions ask
+    where (the lockers: its answer tells), nor one that asks two things."""
+    museum = DialogEngine(load_pack(VENUES / "binjiang-museum"))  # lexical: the words alone say the topic
+    assert museum.new_session().handle("那个兽面纹的鼎放在哪儿呢").intent == "bronze-ding.where"
+    assert museum.new_session().handle("where can i see the kesi silk tapestry").intent == "kesi-tapestry.where"
+    assert museum.new_session().handle("青白釉莲花碗是从哪里来的").intent == "lotus-bowl"
+    assert museum.new_session().handle("哪里可以存包").intent == "lockers"
+    service = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    assert service.new_session().handle("去澳门那个通行证要多少钱").intent == "hk-macau-permit.fee"
+    asked = [asked_kinds(q, lang) for q, lang in (("铜鼎在哪", "zh"), ("是从哪儿弄来的", "zh"), ("where is it from", "en"),
+                                                  ("is there somewhere to sit", "en"), ("청동 정 어디에 있어요?", "ko"),
+                                                  ("在哪买票 多少钱", "zh"))]
+    assert asked == [[("where",)], [], [], [], [("where",)], [("where",), ("price", "fee")]]
 
 
 def test_follow_ups_that_reach_the_top_score_in_context_keep_their_order_by_likeness() -> None:

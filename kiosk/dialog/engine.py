@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.dialog.kinds import KindWords, answer_holds, asks_where
+from kiosk.dialog.kinds import KindWords, answer_holds, asked_kinds
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
@@ -265,7 +265,7 @@ class Session:
             return self._clarify(top, rival, lang)
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
-        place = self._place_in_context(top.intent, text, lang) or self._where_asked(top.intent, text, lang)
+        place = self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
 
     def _leans_on_context(self, intent: str) -> bool:
@@ -302,19 +302,22 @@ class Session:
         best = max(own, key=lambda p: lexical.get(p, 0.0))
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
 
-    def _where_asked(self, intent: str, text: str, lang: str) -> str | None:
-        """A question about a topic that asks where it is is its 'where' follow-up, as a pack files it
-        ("铜鼎在哪" under the bronze ding's `where`, see venues/README.md): "刻着神人兽面的那个玉器在哪"
-        reads as the jade cong itself, its words describe the cong so well. Only when the reading ranks
-        that follow-up first among the topic's (the lotus bowl's "从哪里来的" is where it was found),
-        and not for a topic whose own questions ask where: its answer is the one that tells."""
+    def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
+        """A question about a topic that asks one kind of detail (where it is, what it costs: see
+        ASKING_WORDS) is the topic's follow-up of that kind, as a pack files it ("铜鼎在哪" under the
+        bronze ding's `where`, venues/README.md): "刻着神人兽面的那个玉器在哪" reads as the jade cong
+        itself, its words describe the cong so well. Only when the question's own reading ranks that
+        follow-up first among the topic's ("从哪里来的" of the lotus bowl is where it was found), and
+        not for a topic whose own questions ask that kind: its answer is the one that tells."""
         topic = self.engine.pack.topic(intent)
-        where = self.engine.pack.followup(f"{intent}.where") if topic is not None else None
-        if where is None or self.context is not None or not asks_where(text, lang) \
-                or any(asks_where(q, lang) for q in topic.questions.get(lang, [])):
+        kinds = asked_kinds(text, lang)
+        if topic is None or self.context is not None or len(kinds) != 1:
+            return None
+        of_kind = [f for f in topic.followups if f.id.split(".", 1)[1] in kinds[0]]
+        if len(of_kind) != 1 or any(kinds[0] in asked_kinds(q, lang) for q in topic.questions.get(lang, [])):
             return None
         reading = self.engine.followup_reading(text, lang)
-        return where.id if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)) is where else None
+        return of_kind[0].id if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)) is of_kind[0] else None
 
     def _case_named_in(self, intent: str, text: str, lang: str) -> str:
         """The case of flow ``intent`` that ``text`` names, else ``intent`` itself (a topic, or a

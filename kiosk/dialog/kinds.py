@@ -18,18 +18,28 @@ ELSEWHERE = 0.25  # and in less than this share of the pack's other answers, mar
 HELD_WORDING = 0.8  # one answer holds another with every number and this share of its character pairs
 
 
-# Words that ask where something is, in general language (no pack's): "铜鼎在哪" asks the bronze
-# ding's 'where' follow-up. "青白釉那个碗是从哪儿弄来的" asks where it came from instead.
-WHERE_WORDS = {"zh": ("在哪", "哪里", "哪儿", "几楼", "哪个厅", "哪层", "放哪"), "en": (r"\bwhere\b",),
-               "ko": ("어디", "몇 층", "몇 호실")}
-FROM_WHERE = {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")}
+# Words that ask one kind of detail, in general language (no pack's), by the follow-up ids packs give
+# that kind: "铜鼎在哪" asks the bronze ding's `where`, "去澳门那个通行证要多少钱" the permit's `fee`.
+# "青白釉那个碗是从哪儿弄来的" asks where it came from, not where it is.
+ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
+    ("where",): {"zh": ("在哪", "哪里", "哪儿", "几楼", "哪个厅", "哪层", "放哪"), "en": (r"\bwhere\b",),
+                 "ko": ("어디", "몇 층", "몇 호실")},
+    ("price", "fee"): {"zh": ("多少钱", "要钱", "收费", "收钱", "免费", "几块", "花钱", "费用", "价钱", "贵不贵"),
+                       "en": (r"\bhow much\b", r"\bcost", r"\bfree\b", r"\bfees?\b", r"\bcharge", r"\bprice",
+                              r"\bpay\b"),
+                       "ko": ("얼마", "무료", "요금")},
+}
+NOT_ASKING = {("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")}}
 
 
-def asks_where(text: str, lang: str) -> bool:
-    """Whether ``text`` asks where something is (see WHERE_WORDS)."""
+def asked_kinds(text: str, lang: str) -> list[tuple[str, ...]]:
+    """The kinds of detail ``text`` asks (see ASKING_WORDS), each as the follow-up ids of that kind."""
     low = text.lower()
-    return (any(re.search(w, low) for w in WHERE_WORDS.get(lang, ()))
-            and not any(re.search(w, low) for w in FROM_WHERE.get(lang, ())))
+
+    def says(table: dict[tuple[str, ...], dict[str, tuple[str, ...]]], kind: tuple[str, ...]) -> bool:
+        return any(re.search(w, low) for w in table.get(kind, {}).get(lang, ()))
+
+    return [kind for kind in ASKING_WORDS if says(ASKING_WORDS, kind) and not says(NOT_ASKING, kind)]
 
 
 def answer_words(text: str) -> set[str]:
