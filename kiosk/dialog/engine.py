@@ -308,7 +308,8 @@ class Session:
         bronze ding's `where`, venues/README.md): "刻着神人兽面的那个玉器在哪" reads as the jade cong
         itself, its words describe the cong so well. Only when the question's own reading ranks that
         follow-up first among the topic's ("从哪里来的" of the lotus bowl is where it was found), and
-        not for a topic whose own questions ask that kind: its answer is the one that tells."""
+        not for a topic whose own questions ask that kind: its answer is the one that tells. Out of a
+        topic's context only: in one, its follow-ups are read as such already."""
         topic = self.engine.pack.topic(intent)
         kinds = asked_kinds(text, lang)
         if topic is None or self.context is not None or len(kinds) != 1:
