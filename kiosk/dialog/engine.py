@@ -310,12 +310,12 @@ class Session:
         follow-up first among the topic's ("从哪里来的" of the lotus bowl is where it was found), and
         not for a topic whose own questions ask that kind: its answer is the one that tells. Out of a
         topic's context only: in one, its follow-ups are read as such already."""
-        topic = self.engine.pack.topic(intent)
-        kinds = asked_kinds(text, lang)
-        if topic is None or self.context is not None or len(kinds) != 1:
+        topic = self.engine.pack.topic(intent) if self.context is None else None
+        kinds = asked_kinds(text, lang) if topic is not None and topic.followups else []
+        if len(kinds) != 1:
             return None
         of_kind = [f for f in topic.followups if f.id.split(".", 1)[1] in kinds[0]]
-        if len(of_kind) != 1 or any(kinds[0] in asked_kinds(q, lang) for q in topic.questions.get(lang, [])):
+        if len(of_kind) != 1 or kinds[0] in self.engine.kinds.asked_by_topic(topic.id, lang):
             return None
         reading = self.engine.followup_reading(text, lang)
         return of_kind[0].id if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)) is of_kind[0] else None

@@ -29,7 +29,7 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                               r"\bpay\b"),
                        "ko": ("얼마", "무료", "요금")},
 }
-NOT_ASKING = {("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")}}
+NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")}}
 
 
 def asked_kinds(text: str, lang: str) -> list[tuple[str, ...]]:
@@ -63,17 +63,28 @@ def _pairs(text: str) -> set[str]:
 
 
 class KindWords:
-    """The marking words of each follow-up kind per language, worked out once per pack."""
+    """The marking words of each follow-up kind per language, and the kinds of detail each topic's own
+    questions ask, worked out once per pack."""
 
     def __init__(self, pack: VenuePack) -> None:
         self.pack = pack
         self._cache: dict[tuple[str, str], set[str]] = {}
+        self._asking: dict[tuple[str, str], set[tuple[str, ...]]] = {}  # (topic id, lang) -> kinds its questions ask
 
     def of(self, kind: str, lang: str) -> set[str]:
         key = (kind, lang)
         if key not in self._cache:
             self._cache[key] = self._work_out(kind, lang)
         return self._cache[key]
+
+    def asked_by_topic(self, topic_id: str, lang: str) -> set[tuple[str, ...]]:
+        """The kinds of detail (see ASKING_WORDS) that the topic's own example questions ask."""
+        key = (topic_id, lang)
+        if key not in self._asking:
+            topic = self.pack.topic(topic_id)
+            questions = topic.questions.get(lang, []) if topic is not None else []
+            self._asking[key] = {k for q in questions for k in asked_kinds(q, lang)}
+        return self._asking[key]
 
     def carried_by(self, answer: str, kind: str, lang: str) -> bool:
         """Whether ``answer`` holds a fact of that kind (one of the kind's marking words)."""
