@@ -29,7 +29,9 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                               r"\bpay\b"),
                        "ko": ("얼마", "무료", "요금")},
 }
-NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")}}
+NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
+    ("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")},
+}
 
 
 def asked_kinds(text: str, lang: str) -> list[tuple[str, ...]]:
