@@ -545,6 +545,21 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert asked == [[("where",)], [], [], [], [("where",)], [("where",), ("price", "fee")]]
 
 
+def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_place() -> None:
+    """After the children's workshop (no `where` follow-up, one place the pack answers about: hall 0),
+    "在哪个厅" read as the workshop again is hall 0's answer, which tells where and shows it on the map.
+    Not a question that asks something else, nor one about a topic with its own `where`."""
+    s = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
+    s.select("childrens-workshop", "zh")
+    assert s._own_place_asked("childrens-workshop", "在哪个厅", "zh") == "hall-0"
+    assert s._own_place_asked("childrens-workshop", "where is it held", "en") == "hall-0"
+    assert s._own_place_asked("childrens-workshop", "几点开始", "zh") is None
+    assert s._own_place_asked("childrens-workshop", "在哪报名 要钱不", "zh") is None  # asks two things
+    s.select("bronze-ding", "zh")
+    assert s._own_place_asked("bronze-ding", "在哪", "zh") is None  # its `where` answers that
+    assert s.select("hall-0", "zh").places == ["hall-0"]
+
+
 def test_follow_ups_that_reach_the_top_score_in_context_keep_their_order_by_likeness() -> None:
     """After the bronze ding, "在哪" comes near all its follow-ups: read in context each reaches the
     top score. The likeliest of them, its 'where', is the answer, not the first by id (its age)."""

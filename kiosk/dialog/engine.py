@@ -265,7 +265,8 @@ class Session:
             return self._clarify(top, rival, lang)
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
-        place = self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang)
+        place = self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang) \
+            or self._own_place_asked(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
 
     def _leans_on_context(self, intent: str) -> bool:
@@ -280,6 +281,10 @@ class Session:
         family = {a.split(".")[0], self.engine.pointed_to(a).split(".")[0]}
         return b.split(".")[0] in family or self.engine.pointed_to(b).split(".")[0] in family
 
+    def _is_place_topic(self, intent: str) -> bool:
+        """Whether ``intent`` is a place the pack also answers about ("east-entrance", "hall-0")."""
+        return intent in self.engine.pack.places and self.engine.pack.topic(intent) is not None
+
     def _place_in_context(self, intent: str, text: str, lang: str) -> str | None:
         """A place asked for in a topic's or flow's context that the question does not tell apart from
         that topic's own place is the topic's: "从哪个门进" after the group tour is the group entrance
@@ -287,20 +292,28 @@ class Session:
         home-purchase case is zone E; "北门在哪" names the north entrance and stays there. None when
         the answer stands."""
         pack = self.engine.pack
-
-        def is_place_topic(i: str) -> bool:  # a place the pack also answers about ("east-entrance")
-            return i in pack.places and pack.topic(i) is not None
-
-        if not self.context or not is_place_topic(intent):
+        if not self.context or not self._is_place_topic(intent):
             return None
         base = self.context.split(".")[0]
         found = self.engine.answer_of(base if pack.topic(base) else self.context, lang)  # a flow, or its case
-        own = [p for p in (found[1] if found else []) if p != intent and is_place_topic(p)]
+        own = [p for p in (found[1] if found else []) if p != intent and self._is_place_topic(p)]
         if not own:
             return None
         lexical = dict(self.engine.lexical.scores(text, lang, self.context).ranked)
         best = max(own, key=lambda p: lexical.get(p, 0.0))
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
+
+    def _own_place_asked(self, intent: str, text: str, lang: str) -> str | None:
+        """Where the topic in context is, asked of a topic with no `where` follow-up and one place the
+        pack answers about: that place, which tells where it is and shows it on the map ("在哪个厅"
+        after the children's workshop is hall 0). None when the answer stands."""
+        in_context = self.context is not None and intent == self.context.split(".")[0]
+        if not in_context or self.engine.pack.followup(f"{intent}.where") is not None \
+                or asked_kinds(text, lang) != [("where",)]:
+            return None
+        found = self.engine.answer_of(intent, lang)
+        own = [p for p in (found[1] if found else []) if p != intent and self._is_place_topic(p)]
+        return own[0] if len(own) == 1 else None
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
         """A question about a topic that asks one kind of detail (where it is, what it costs: see
