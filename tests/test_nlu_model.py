@@ -286,8 +286,8 @@ def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_
 
 def test_in_a_topics_context_i_dont_know_is_as_likely_as_where_the_question_reads(trained_dir: Path,
                                                                                     monkeypatch) -> None:
-    """"能寄到家不" alone is nothing the model knows; after a topic, read with its title in front, it
-    is. There the lexical matcher's likeness counts as if the model knew the question."""
+    """"能寄到家不" alone is nothing the model knows; after a topic, read with the topic named in front
+    (here by its title: the lexicon has no word for it), it is. There the lexical matcher's likeness counts as if the model knew the question."""
     pack = load_pack(trained_dir)
     matcher, _ = load_matcher(pack)
     zero = dict.fromkeys(matcher.runtime.labels, 0.0)
@@ -300,20 +300,23 @@ def test_in_a_topics_context_i_dont_know_is_as_likely_as_where_the_question_read
     assert after["restroom"] == pytest.approx(alone["restroom"] / (1 - 0.9), rel=0.01)
 
 
-def test_in_a_flows_context_another_topics_follow_up_is_read_again_with_the_flows_title(trained_dir: Path,
-                                                                                      monkeypatch) -> None:
-    """After a case of the ID card flow, "多久能拿到" that the model alone reads as the ticket price's
-    follow-up is read again as "身份证办理 多久能拿到": the flow, and any topic that reading raises,
-    get what it gives them, and the follow-up loses the flow's share."""
+def test_in_a_flows_context_another_topics_follow_up_is_read_again_with_the_flow_named(trained_dir: Path,
+                                                                                     monkeypatch) -> None:
+    """After a case of the ID card flow (titled "身份证办理"), "多久能拿到" that the model alone reads
+    as the ticket price's follow-up is read again as "身份证 多久能拿到", the flow named by its subject
+    in the lexicon's words: the flow, and any topic that reading raises, get what it gives them, and
+    the follow-up loses the flow's share."""
     matcher, _ = load_matcher(load_pack(trained_dir))
     zero = dict.fromkeys(matcher.runtime.labels, 0.0)
     readings = {"多久能拿到": {**zero, "ticket-price.students": 0.8},
-                "身份证办理 多久能拿到": {**zero, "id-card": 0.5, "opening-hours": 0.3, "ticket-price.students": 0.1}}
+                "身份证 多久能拿到": {**zero, "id-card": 0.5, "opening-hours": 0.3, "ticket-price.students": 0.1}}
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
     after = matcher.model_scores("多久能拿到", "zh", "id-card.lost", {})
     assert after["id-card"] == pytest.approx(0.5) and after["opening-hours"] == pytest.approx(0.3)
     assert after["ticket-price.students"] == pytest.approx(0.8 * 0.5)
     assert matcher.model_scores("多久能拿到", "zh", None, {})["opening-hours"] == 0.0
+    assert matcher.lexical.subject_of("id-card", "zh") == "身份证"
+    assert matcher.lexical.subject_of("ticket-refund", "zh") is None  # no lexicon word: named by its title
 
 
 def test_a_named_subject_and_case_make_the_flow_win_over_the_models_reading(trained_dir: Path, monkeypatch) -> None:

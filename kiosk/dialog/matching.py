@@ -405,6 +405,15 @@ class LexicalMatcher:
                     nameable.add((item.id, lang))
         return subjects, nameable
 
+    def subject_of(self, intent_id: str, lang: str) -> str | None:
+        """What the topic or flow is about in the lexicon's main words, in its title's order; None
+        when the lexicon has no word for it."""
+        if (intent_id, lang) not in self._nameable:
+            return None
+        title = f" {self.prepare(self.pack.title_of(intent_id, lang), lang)} "
+        words = sorted(self._subjects[(intent_id, lang)], key=lambda w: title.find(w))
+        return " ".join(words)
+
     def names_subject(self, intent_id: str, text: str, lang: str) -> bool:
         """Whether ``text`` names what the topic or flow is about, in any of the lexicon's words for it."""
         return self._names_subject(intent_id, self.prepare(text, lang), lang)

@@ -100,7 +100,7 @@ class CombinedMatcher:
     SLOPE = 14.0
     FOLLOWUP_IN_CONTEXT = 1.25
     FOLLOWUP_OUT_OF_CONTEXT = 0.55
-    SURE_READING = 0.4  # read with the title in context, another topic this sure,
+    SURE_READING = 0.4  # read with the topic in context named, another topic this sure,
     FADED_READING = 0.25  # and the plain reading's topic down to this share of itself: the context changed it
     NAMED_CASE_BOOST = 0.25  # a flow whose subject and case the question names: this much more,
     NAMED_CASE_LEAD = 0.1  # and at least this far ahead of every other intent
@@ -166,7 +166,7 @@ class CombinedMatcher:
         if not ctx_topic:
             weighed |= self._kind_of_named_topic(scores, probs, weights or {})
         else:
-            self._read_with_context_title(scores, probs, text, lang, ctx_topic)
+            self._read_again_in_context(scores, probs, text, lang, ctx_topic)
         return scores, weighed - {None}
 
     @staticmethod
@@ -177,16 +177,16 @@ class CombinedMatcher:
         return {i: p if i.split(".")[0] == ctx_topic or "." not in i else p * (1.0 - weights.get(i, 0.0))
                 for i, p in scores.items()}
 
-    def _read_with_context_title(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
+    def _read_again_in_context(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
                                  ctx_topic: str) -> None:
         """In a topic's context, a question the model reads as another topic or its follow-up is
-        read again with the topic's title in front (:meth:`_title_reading`), as the lexical matcher
-        reads follow-ups in context: "要押金吗" after the wheelchair is "轮椅借用 要押金吗",
+        read again with the topic named in front (:meth:`_reading_in_context`), as the lexical matcher
+        reads follow-ups in context: "要押金吗" after the wheelchair is "轮椅 要押金吗",
         not the audio guide's deposit. The topic and its follow-ups get that reading when it is higher,
         and the mass it gives them is taken from the other topic's follow-up. So does any other intent
         that reading raises: "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English
         tour, not the audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
-        the lost ID card is "居民身份证办理 多久能拿到新的", the ID card's processing time, not
+        the lost ID card is "身份证 多久能拿到新的", the ID card's processing time, not
         the social security card's. A question that names the topic it reads as is not read again:
         "and the jade cong, where's that" after the lotus bowl stays the cong's. See
         :meth:`_context_changes_topic` for another topic."""
@@ -195,7 +195,7 @@ class CombinedMatcher:
             return
         if self.lexical.names_subject(best.split(".")[0], text, lang):  # "and the jade cong, where's that"
             return
-        read = self._title_reading(text, lang, ctx_topic)
+        read = self._reading_in_context(text, lang, ctx_topic)
         if read is None:  # no topic or flow of the pack in context
             return
         if "." not in best:
@@ -209,10 +209,10 @@ class CombinedMatcher:
 
     def _context_changes_topic(self, scores: dict[str, float], probs: dict[str, float], read: dict[str, float],
                                best: str, ctx_topic: str) -> None:
-        """A question the model reads as another topic keeps that reading unless the title in front
-        changes it for sure: "中午能办不" after the marriage registration is the marriage office's
-        hours, not the centre's (read with the title, the office's hours are sure and the centre's
-        fall below a quarter of what they were); "厕所在哪" stays the restrooms."""
+        """A question the model reads as another topic keeps that reading unless naming the topic in
+        context in front changes it for sure: "中午能办不" after the marriage registration is the
+        marriage office's hours, not the centre's (read with the registration named, the office's hours
+        are sure and the centre's fall below a quarter of what they were); "厕所在哪" stays the restrooms."""
         changed = max(self.intents, key=lambda i: read.get(i, 0.0))
         if changed == best or changed.split(".")[0] == ctx_topic:
             return
@@ -287,7 +287,7 @@ class CombinedMatcher:
         # lexical likeness counts for less when the model reads the question as about something else;
         # in a topic's context, as the question reads there: "能寄到家不" alone is nothing the model knows
         # (0.66 "I don't know"), after the ID card's processing time it is the ID card delivery (0.04)
-        in_context = self._title_reading(text, lang, context) or {}
+        in_context = self._reading_in_context(text, lang, context) or {}
         trust = 1.0 - min(probs.get(NONE_INTENT, 0.0), in_context.get(NONE_INTENT, 1.0))
         scored = [(i, w * lex.novelty * (1.0 if i in weighed else weights.get(i, 1.0)) * model.get(i, 0.0)
                    + (1 - w) * trust * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
@@ -323,19 +323,23 @@ class CombinedMatcher:
 
     def _context_undoes_reading(self, intent: str, p: float, text: str, lang: str, ctx_topic: str | None) -> bool:
         """Whether the model's reading ``intent`` (probability ``p``) of a question goes once the
-        question is read with the topic in context's title in front: "周六呢" alone is the ticket
+        question is read with the topic in context named in front: "周六呢" alone is the ticket
         cut-off's Saturday to the model (0.89), but after the opening hours, read as "办公时间 周六呢",
         it falls to 0.06. Such a question names no topic of its own: it leans on the one in context."""
-        read = self._title_reading(text, lang, ctx_topic)
+        read = self._reading_in_context(text, lang, ctx_topic)
         return read is not None and read.get(intent, 0.0) < self.FADED_READING * p
 
-    def _title_reading(self, text: str, lang: str, context: str | None) -> dict[str, float] | None:
-        """The model's reading of a question with the title of the topic or flow in context in front
-        (as the lexical matcher reads follow-ups in context), or None out of one's context."""
+    def _reading_in_context(self, text: str, lang: str, context: str | None) -> dict[str, float] | None:
+        """The model's reading of a question with the topic or flow in context named in front (as the
+        lexical matcher reads follow-ups in context), or None out of one's context. It is named by its
+        subject in the lexicon's words when it has one: "能寄到家不" after the ID card's processing time
+        is "身份证 能寄到家不", the ID card delivery; with the whole title in front ("身份证办理时限")
+        the title's other words drew it to the processing time again. Else by its title."""
         ctx_topic = context.split(".")[0] if context else None
         if not ctx_topic or (self.pack.topic(ctx_topic) or self.pack.flow(ctx_topic)) is None:
             return None
-        return self.runtime.probabilities(f"{self.pack.title_of(ctx_topic, lang)} {text}", lang)
+        named = self.lexical.subject_of(ctx_topic, lang) or self.pack.title_of(ctx_topic, lang)
+        return self.runtime.probabilities(f"{named} {text}", lang)
 
     def _followups_by_kind(self, probs: dict[str, float]) -> dict[str, list[tuple[float, str]]]:
         """The pack's follow-ups with the model's probability, by kind (their short id: 'where')."""
