@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.dialog.engine import DialogEngine
+from kiosk.dialog.engine import HANDOFF, REPHRASE, DialogEngine
 from kiosk.dialog.kinds import asked_kinds
 from kiosk.dialog.matching import Candidate
 from kiosk.dialog.privacy import redact
@@ -558,6 +558,22 @@ def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_
     s.select("bronze-ding", "zh")
     assert s._own_place_asked("bronze-ding", "在哪", "zh") is None  # its `where` answers that
     assert s.select("hall-0", "zh").places == ["hall-0"]
+    # the luggage size's place, the cloakroom, has no topic of its own: the lockers are about it alone
+    assert s._place_answer("luggage-size", "zh") == "lockers.where"
+    assert s._place_answer("floor-b1", "zh") is None  # three places
+
+
+def test_an_unsure_where_after_a_topic_is_its_places_answer_when_that_is_offered() -> None:
+    """"那放哪儿" after the luggage size is not sure of anything, but the lockers' `where` comes near
+    enough to offer, and the luggage size's one place is the lockers' cloakroom: that is the answer.
+    A where-question about something the conversation does not point to is still asked again."""
+    engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))
+    s = engine.new_session()
+    assert s.handle("我刚下高铁 拖着个大箱子 能带着进去看不").intent == "luggage-size"
+    assert s.handle("那放哪儿").intent == "lockers.where"
+    s = engine.new_session()
+    s.handle("我刚下高铁 拖着个大箱子 能带着进去看不")
+    assert s.handle("吸烟区在哪").state in (REPHRASE, HANDOFF)
 
 
 def test_follow_ups_that_reach_the_top_score_in_context_keep_their_order_by_likeness() -> None:

@@ -251,7 +251,8 @@ class Session:
         if which:  # "在哪里" about nothing said before: where is what?
             return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
-            named = self._named_case(ranked, text, lang) or self._urgent(ranked)
+            named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
+                or self._own_place_offered(ranked, text, lang)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -304,16 +305,42 @@ class Session:
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
 
     def _own_place_asked(self, intent: str, text: str, lang: str) -> str | None:
-        """Where the topic in context is, asked of a topic with no `where` follow-up and one place the
-        pack answers about: that place, which tells where it is and shows it on the map ("在哪个厅"
-        after the children's workshop is hall 0). None when the answer stands."""
+        """Where the topic in context is, asked of a topic with no `where` follow-up: the answer about
+        its one place (see :meth:`_place_answer`), which tells where it is and shows it on the map
+        ("在哪个厅" after the children's workshop is hall 0). None when the answer stands."""
         in_context = self.context is not None and intent == self.context.split(".")[0]
-        if not in_context or self.engine.pack.followup(f"{intent}.where") is not None \
-                or asked_kinds(text, lang) != [("where",)]:
+        return self._place_answer(intent, lang) if in_context and self._asks_where_of(intent, text, lang) else None
+
+    def _own_place_offered(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
+        """An unsure question that asks only where, after a topic with no `where` follow-up, whose
+        readings close enough to offer include the answer about the topic's place: that answer ("那放哪儿"
+        after the luggage size is the lockers' `where`). The conversation picks it among them."""
+        base = self.context.split(".")[0] if self.context else ""
+        place = self._place_answer(base, lang) if self._asks_where_of(base, text, lang) else None
+        offered = {intent.split(".")[0] for intent in self._suggestions(ranked)}
+        return place if place is not None and place.split(".")[0] in offered else None
+
+    def _asks_where_of(self, topic_id: str, text: str, lang: str) -> bool:
+        """Whether the question asks only where (see ASKING_WORDS), of a topic with no `where` follow-up."""
+        return self.engine.pack.topic(topic_id) is not None and self.engine.pack.followup(f"{topic_id}.where") is None \
+            and asked_kinds(text, lang) == [("where",)]
+
+    def _place_answer(self, topic_id: str, lang: str) -> str | None:
+        """What the pack answers about the topic's one place: the place's own topic ("hall-0"), else
+        the one other topic about that place alone, by its `where` follow-up when it has one (the
+        luggage size's place is the cloakroom: the lockers' `where`). None for a topic with no place
+        or several, or a place no topic tells about."""
+        found = self.engine.answer_of(topic_id, lang)
+        places = [p for p in (found[1] if found else []) if p != topic_id]
+        if len(places) != 1:
             return None
-        found = self.engine.answer_of(intent, lang)
-        own = [p for p in (found[1] if found else []) if p != intent and self._is_place_topic(p)]
-        return own[0] if len(own) == 1 else None
+        if self._is_place_topic(places[0]):
+            return places[0]
+        about = [t for t in self.engine.pack.topics if t.id != topic_id and list(t.places) == places]
+        if len(about) != 1:
+            return None
+        where = self.engine.pack.followup(f"{about[0].id}.where")
+        return where.id if where is not None else about[0].id
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
         """A question about a topic that asks one kind of detail (where it is, what it costs: see
