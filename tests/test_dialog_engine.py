@@ -541,8 +541,10 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert service.new_session().handle("去澳门那个通行证要多少钱").intent == "hk-macau-permit.fee"
     asked = [asked_kinds(q, lang) for q, lang in (("铜鼎在哪", "zh"), ("是从哪儿弄来的", "zh"), ("where is it from", "en"),
                                                   ("is there somewhere to sit", "en"), ("청동 정 어디에 있어요?", "ko"),
-                                                  ("在哪买票 多少钱", "zh"))]
-    assert asked == [[("where",)], [], [], [], [("where",)], [("where",), ("price", "fee")]]
+                                                  ("在哪买票 多少钱", "zh"), ("护照几天能办好", "zh"))]
+    assert asked == [[("where",)], [], [], [], [("where",)], [("where",), ("price", "fee")], [("how-long", "duration")]]
+    # the permit's own questions ask its fee only beside how long it takes: they say nothing of the fee alone
+    assert ("price", "fee") not in service.kinds.asked_by_topic("hk-macau-permit", "zh")
 
 
 def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_place() -> None:

@@ -28,6 +28,9 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                        "en": (r"\bhow much\b", r"\bcost", r"\bfree\b", r"\bfees?\b", r"\bcharge", r"\bprice",
                               r"\bpay\b"),
                        "ko": ("얼마", "무료", "요금")},
+    ("how-long", "duration"): {"zh": ("多久", "多长时间", "几天", "几个工作日", "多少天", "几分钟", "多少分钟"),
+                               "en": (r"\bhow long\b", r"\bhow many (?:working )?days\b", r"\bhow many minutes\b"),
+                               "ko": ("얼마나 걸려", "며칠", "몇 분", "얼마 동안")},
 }
 NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")},
@@ -80,12 +83,14 @@ class KindWords:
         return self._cache[key]
 
     def asked_by_topic(self, topic_id: str, lang: str) -> set[tuple[str, ...]]:
-        """The kinds of detail (see ASKING_WORDS) that the topic's own example questions ask."""
+        """The kinds of detail (see ASKING_WORDS) that the topic's own example questions ask alone (a
+        question that asks several is the topic's by the pack guide's rule, whatever its answer tells)."""
         key = (topic_id, lang)
         if key not in self._asking:
             topic = self.pack.topic(topic_id)
             questions = topic.questions.get(lang, []) if topic is not None else []
-            self._asking[key] = {k for q in questions for k in asked_kinds(q, lang)}
+            asked = [asked_kinds(q, lang) for q in questions]
+            self._asking[key] = {kinds[0] for kinds in asked if len(kinds) == 1}
         return self._asking[key]
 
     def carried_by(self, answer: str, kind: str, lang: str) -> bool:
