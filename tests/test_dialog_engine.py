@@ -578,6 +578,20 @@ def test_an_unsure_where_after_a_topic_is_its_places_answer_when_that_is_offered
     assert s.handle("吸烟区在哪").state in (REPHRASE, HANDOFF)
 
 
+def test_the_topic_before_is_not_gone_back_to_for_a_kind_of_follow_up_the_topic_now_has_too() -> None:
+    """After the passport's fee and then the Hong Kong-Macau permit, "要几天" is the permit's how-long:
+    the passport (the topic before) is gone back to only for a kind of follow-up the permit lacks."""
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    s = engine.new_session()
+    for q, intent in (("我想办个护照", "passport"), ("多少钱啊", "passport.fee"), ("那港澳通行证呢", "hk-macau-permit"),
+                      ("要几天", "hk-macau-permit.how-long")):
+        assert s.handle(q).intent == intent, q
+    s = engine.new_session()
+    s.select("passport.fee", "zh")
+    s.handle("那港澳通行证呢")
+    assert s._asked_of_this_topic_too("passport.how-long") and not s._asked_of_this_topic_too("passport.documents")
+
+
 def test_follow_ups_that_reach_the_top_score_in_context_keep_their_order_by_likeness() -> None:
     """After the bronze ding, "在哪" comes near all its follow-ups: read in context each reaches the
     top score. The likeliest of them, its 'where', is the answer, not the first by id (its age)."""

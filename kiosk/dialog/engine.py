@@ -232,10 +232,19 @@ class Session:
         ranked = self.engine.matcher.rank(text, lang, self.context)
         if self.came_from:
             earlier = self.engine.matcher.rank(text, lang, self.came_from)
-            if earlier and (not ranked or earlier[0].score > ranked[0].score) and not self._leads_here(earlier[0].intent):
+            if earlier and (not ranked or earlier[0].score > ranked[0].score) and not self._leads_here(earlier[0].intent) \
+                    and not self._asked_of_this_topic_too(earlier[0].intent):
                 self.context, self.came_from = self.came_from, None
                 return earlier
         return ranked
+
+    def _asked_of_this_topic_too(self, intent: str) -> bool:
+        """Whether ``intent`` is a follow-up of a kind the topic in context has too ("要几天" after the
+        passport, then the Hong Kong-Macau permit: the permit's how-long, not the passport's again)."""
+        if self.context is None or "." not in intent:
+            return False
+        kind = intent.split(".", 1)[1]
+        return self.engine.pack.followup(f"{self.context.split('.')[0]}.{kind}") is not None
 
     def _leads_here(self, intent: str) -> bool:
         """Whether ``intent`` gives the answer of the topic in context (a follow-up with ``see``):
