@@ -178,13 +178,13 @@ class CombinedMatcher:
                 for i, p in scores.items()}
 
     def _read_again_in_context(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
-                                 ctx_topic: str) -> None:
+                               ctx_topic: str) -> None:
         """In a topic's context, a question the model reads as another topic or its follow-up is
         read again with the topic named in front (:meth:`_reading_in_context`), as the lexical matcher
         reads follow-ups in context: "要押金吗" after the wheelchair is "轮椅 要押金吗",
         not the audio guide's deposit. The topic and its follow-ups get that reading when it is higher,
         and the mass it gives them is taken from the other topic's follow-up. So does any other intent
-        that reading raises: "有英文的吗" after the guided tour is "人工讲解 有英文的吗", the English
+        that reading raises: "有英文的吗" after the guided tour is "讲解 有英文的吗", the English
         tour, not the audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
         the lost ID card is "身份证 多久能拿到新的", the ID card's processing time, not
         the social security card's. A question that names the topic it reads as is not read again:
