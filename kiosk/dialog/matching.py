@@ -165,7 +165,7 @@ class LexicalMatcher:
         outside = [(OUTSIDE, lang, features(self.prepare(q, lang), lang)) for lang, qs in pack.outside.items() for q in qs]
         self.outside_examples, self.outside_postings = self._index(outside)
         self._case_keywords = self._build_case_keywords(pack.flows)
-        self._subjects, self._nameable = self._build_subjects(pack)
+        self._subjects, self._nameable, self._subject_phrases = self._build_subjects(pack)
         # follow-ups of a topic about the venue itself, with their own answer: "周末你们开门不" needs no topic named
         self._venue_wide = {f.id for t in pack.topics if t.venue_wide for f in t.followups if not f.see}
         self.profile_postings = self._build_profiles(pack, raw)
@@ -389,13 +389,16 @@ class LexicalMatcher:
             table[fl.id] = rows
         return table
 
-    def _build_subjects(self, pack: VenuePack) -> tuple[dict[tuple[str, str], frozenset[str]], set[tuple[str, str]]]:
+    def _build_subjects(self, pack: VenuePack) -> tuple[dict[tuple[str, str], frozenset[str]], set[tuple[str, str]],
+                                                        dict[tuple[str, str], str]]:
         """(topic or flow id, language) -> what it is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
-        else the title itself; and the (id, language) whose subject comes from the lexicon."""
+        else the title itself; the (id, language) whose subject comes from the lexicon; and for those,
+        the subject's words in the title's order, as one phrase."""
         mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
         subjects: dict[tuple[str, str], frozenset[str]] = {}
         nameable: set[tuple[str, str]] = set()
+        phrases: dict[tuple[str, str], str] = {}
         for item in [*pack.topics, *pack.flows]:
             for lang, title in item.title.items():
                 prepared = f" {self.prepare(title, lang)} "
@@ -403,16 +406,13 @@ class LexicalMatcher:
                 subjects[(item.id, lang)] = found or frozenset([prepared.strip()])
                 if found:
                     nameable.add((item.id, lang))
-        return subjects, nameable
+                    phrases[(item.id, lang)] = " ".join(sorted(found, key=prepared.find))
+        return subjects, nameable, phrases
 
     def subject_of(self, intent_id: str, lang: str) -> str | None:
         """What the topic or flow is about in the lexicon's main words, in its title's order; None
         when the lexicon has no word for it."""
-        if (intent_id, lang) not in self._nameable:
-            return None
-        title = f" {self.prepare(self.pack.title_of(intent_id, lang), lang)} "
-        words = sorted(self._subjects[(intent_id, lang)], key=lambda w: title.find(w))
-        return " ".join(words)
+        return self._subject_phrases.get((intent_id, lang))
 
     def names_subject(self, intent_id: str, text: str, lang: str) -> bool:
         """Whether ``text`` names what the topic or flow is about, in any of the lexicon's words for it."""
