@@ -545,6 +545,13 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert asked == [[("where",)], [], [], [], [("where",)], [("where",), ("price", "fee")], [("how-long", "duration")]]
     # the permit's own questions ask its fee only beside how long it takes: they say nothing of the fee alone
     assert ("price", "fee") not in service.kinds.asked_by_topic("hk-macau-permit", "zh")
+    # "free" that names the thing ("免费讲解几点", "is there a free tour") asks no price; "免费吗" and
+    # "is it free for kids" do, and "讲解要钱吗 免费讲解" still asks it in its first words
+    free = [asked_kinds(q, lang) for q, lang in (("免费讲解几点", "zh"), ("有免费的儿童活动吗", "zh"), ("is there a free tour", "en"),
+                                                 ("무료 해설 몇 시예요", "ko"), ("是免费的吗", "zh"), ("免费参观吗", "zh"),
+                                                 ("is it free for kids", "en"), ("가이드 투어 무료예요?", "ko"), ("讲解要钱吗 免费讲解", "zh"))]
+    assert free == [[], [], [], [], *[[("price", "fee")]] * 5]
+    assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 
 def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_place() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.dialog.engine import DialogEngine
 from kiosk.dialog.evaluate import devset_paths, evaluate, load_devset
+from kiosk.dialog.kinds import answer_holds
 from kiosk.dialog.text import normalize
 from kiosk.pack.loader import load_pack, validate_pack
 
@@ -151,6 +152,22 @@ def test_every_answer_comes_from_the_pack(venue) -> None:
         if reply.state in ("answered", "asking"):
             assert reply.text in answers
         session.reset()
+
+
+def test_a_topic_whose_own_questions_ask_where_it_is_tells_what_its_where_follow_up_tells(venue) -> None:
+    """The pack guide's rule (venues/README.md): a topic whose own questions ask where it is alone
+    ("哪里可以存包" under the lockers) has its answer taken to tell where, so that answer holds its
+    `where` follow-up's: the floor and the way there."""
+    name, pack, engine = venue
+    checked = 0
+    for topic in pack.topics:
+        where = pack.followup(f"{topic.id}.where")
+        for lang in pack.languages:
+            if where is None or ("where",) not in engine.kinds.asked_by_topic(topic.id, lang):
+                continue
+            checked += 1
+            assert answer_holds(topic.answer[lang], where.answer[lang]), (topic.id, lang)
+    assert checked >= (3 if name == "binjiang-museum" else 0)
 
 
 def test_a_follow_up_counts_its_topic_named_when_the_question_names_its_subject() -> None:

@@ -34,17 +34,25 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
 }
 NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")},
+    # "免费讲解几点", "is there a free tour", "무료 해설": "free" names the thing, it does not ask its price
+    ("price", "fee"): {"zh": (r"免费(?:的)?(?![的吗不嘛么呢啊吧呀参进入看停拍用领办坐借寄])[\u4e00-\u9fff]",),
+                       "en": (r"\bfree (?!of\b|to\b|for\b|or\b|entry\b|admission\b|entrance\b)[a-z]",),
+                       "ko": (r"무료 [가-힣]",)},
 }
 
 
 def asked_kinds(text: str, lang: str) -> list[tuple[str, ...]]:
-    """The kinds of detail ``text`` asks (see ASKING_WORDS), each as the follow-up ids of that kind."""
+    """The kinds of detail ``text`` asks (see ASKING_WORDS), each as the follow-up ids of that kind;
+    words that only look like asking (NOT_ASKING: "从哪", "免费讲解") are read past."""
     low = text.lower()
-
-    def says(table: dict[tuple[str, ...], dict[str, tuple[str, ...]]], kind: tuple[str, ...]) -> bool:
-        return any(re.search(w, low) for w in table.get(kind, {}).get(lang, ()))
-
-    return [kind for kind in ASKING_WORDS if says(ASKING_WORDS, kind) and not says(NOT_ASKING, kind)]
+    asked = []
+    for kind, words in ASKING_WORDS.items():
+        rest = low
+        for w in NOT_ASKING.get(kind, {}).get(lang, ()):
+            rest = re.sub(w, " ", rest)
+        if any(re.search(w, rest) for w in words.get(lang, ())):
+            asked.append(kind)
+    return asked
 
 
 def answer_words(text: str) -> set[str]:
