@@ -572,6 +572,26 @@ def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_
     assert s._place_answer("floor-b1", "zh") is None  # three places
 
 
+def test_a_detail_a_topic_does_not_tell_is_told_by_the_one_topic_next_door_that_does() -> None:
+    """"how much does it cost" after the 20 May weddings, which have no `fee` follow-up and do not tell
+    a fee, is the fee of the one other topic at the marriage office that has one, the registration.
+    Not when the topic's answer tells it (the luggage size: the cloakroom is free), nor when several
+    topics at the place have one (the exit-entry windows), nor for a question that asks two things."""
+    service = DialogEngine(load_pack(VENUES / "binjiang-service-center")).new_session()
+    service.select("marriage-special-days", "en")
+    assert service._detail_told_next_door("marriage-special-days", "how much does it cost", "en") == "marriage-registration.fee"
+    assert service._detail_told_next_door("marriage-special-days", "要多少钱", "zh") == "marriage-registration.fee"
+    assert service._detail_told_next_door("marriage-special-days", "在哪 多少钱", "zh") is None
+    assert service._detail_told_next_door("marriage-registration", "how much does it cost", "en") is None  # not in context
+    service.select("social-security-card-replace", "zh")
+    assert service._detail_told_next_door("social-security-card-replace", "要等多久", "zh") is None  # its answer: 20 minutes
+    service.select("children-exit-entry", "zh")
+    assert service._detail_told_next_door("children-exit-entry", "多少钱", "zh") is None  # passport, permits: which?
+    museum = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
+    museum.select("luggage-size", "zh")
+    assert museum._detail_told_next_door("luggage-size", "要钱吗", "zh") is None  # "免费寄存处": its answer tells
+
+
 def test_an_unsure_where_after_a_topic_is_its_places_answer_when_that_is_offered() -> None:
     """"那放哪儿" after the luggage size is not sure of anything, but the lockers' `where` comes near
     enough to offer, and the luggage size's one place is the lockers' cloakroom: that is the answer.

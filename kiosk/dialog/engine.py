@@ -276,7 +276,7 @@ class Session:
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
         place = self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang) \
-            or self._own_place_asked(top.intent, text, lang)
+            or self._own_place_asked(top.intent, text, lang) or self._detail_told_next_door(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
 
     def _leans_on_context(self, intent: str) -> bool:
@@ -350,6 +350,24 @@ class Session:
             return None
         where = self.engine.pack.followup(f"{about[0].id}.where")
         return where.id if where is not None else about[0].id
+
+    def _detail_told_next_door(self, intent: str, text: str, lang: str) -> str | None:
+        """One kind of detail (see ASKING_WORDS) asked in a topic's context, which that topic neither has
+        a follow-up for nor tells: the follow-up of that kind of the one other topic at the same place
+        that has one. "how much does it cost" after the 20 May weddings is the marriage registration's
+        fee; "要钱吗" after the luggage size, the lockers' price. None when the answer stands."""
+        topic = self.engine.pack.topic(intent)
+        kinds = asked_kinds(text, lang)
+        if topic is None or not topic.places or self.context != intent or len(kinds) != 1:
+            return None
+        answer = topic.answer.get(lang, "")
+        if any(f.id.split(".", 1)[1] in kinds[0] for f in topic.followups) \
+                or kinds[0] in self.engine.kinds.asked_by_topic(intent, lang) \
+                or any(self.engine.kinds.carried_by(answer, kind, lang) for kind in kinds[0]):
+            return None
+        found = [f.id for t in self.engine.pack.topics if t.id != intent and t.places == topic.places
+                 for f in t.followups if f.id.split(".", 1)[1] in kinds[0]]
+        return found[0] if len(found) == 1 else None
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
         """A question about a topic that asks one kind of detail (where it is, what it costs, how long it
