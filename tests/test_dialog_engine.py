@@ -572,6 +572,21 @@ def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_
     assert s._place_answer("floor-b1", "zh") is None  # three places
 
 
+def test_a_question_pointing_back_to_the_hall_or_floor_of_the_topic_in_context_is_that_place() -> None:
+    """"那个厅里还有别的啥" after the old town model is its hall (hall 5), "what else is on that floor?"
+    after the kesi tapestry (hall 7) is 3F, the topic titled as that floor is named. Not a question
+    that points back to nothing, nor one read as another topic."""
+    s = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
+    s.select("old-town-model.size", "zh")
+    assert s._place_pointed_back("old-town-model.where", "那个厅里还有别的啥", "zh") == "hall-5"
+    assert s._place_pointed_back("old-town-model", "那一层还有啥好看的", "zh") == "floor-2f"
+    assert s._place_pointed_back("old-town-model.where", "在哪", "zh") is None
+    assert s._place_pointed_back("photography", "那个厅能拍照吗", "zh") is None
+    s.select("kesi-tapestry.age", "en")
+    assert s._place_pointed_back("kesi-tapestry.where", "what else is on that floor?", "en") == "floor-3f"
+    assert s._place_pointed_back("kesi-tapestry", "anything else in that gallery", "en") == "hall-7"
+
+
 def test_a_detail_a_topic_does_not_tell_is_told_by_the_one_topic_next_door_that_does() -> None:
     """"how much does it cost" after the 20 May weddings, which have no `fee` follow-up and do not tell
     a fee, is the fee of the one other topic at the marriage office that has one, the registration.

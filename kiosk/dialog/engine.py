@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.dialog.kinds import KindWords, answer_holds, asked_kinds
+from kiosk.dialog.kinds import KindWords, answer_holds, asked_kinds, place_pointed_back
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
@@ -275,7 +275,8 @@ class Session:
             return self._clarify(top, rival, lang)
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
-        place = self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang) \
+        place = self._place_pointed_back(top.intent, text, lang) \
+            or self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang) \
             or self._own_place_asked(top.intent, text, lang) or self._detail_told_next_door(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
 
@@ -312,6 +313,25 @@ class Session:
         lexical = dict(self.engine.lexical.scores(text, lang, self.context).ranked)
         best = max(own, key=lambda p: lexical.get(p, 0.0))
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
+
+    def _place_pointed_back(self, intent: str, text: str, lang: str) -> str | None:
+        """A question read as the topic in context that points back to its hall or floor ("那个厅里还有别的
+        啥" after the old town model, "what else is on that floor?" after the tapestry) is about that
+        place: the hall's own topic, or the topic titled as the floor is named (the museum's "三楼").
+        None when the answer stands."""
+        pack = self.engine.pack
+        what = place_pointed_back(text, lang)
+        if what is None or self.context is None or intent.split(".")[0] != self.context.split(".")[0]:
+            return None
+        found = self.engine.answer_of(intent.split(".")[0], lang)
+        places = [pack.places[p] for p in (found[1] if found else []) if p in pack.places]
+        if len(places) != 1:
+            return None
+        if what == "hall":
+            return places[0].id if self._is_place_topic(places[0].id) and places[0].id != intent else None
+        floor = next((f for f in pack.floors if f.id == places[0].floor), None)
+        named = set(floor.name.values()) if floor is not None else set()
+        return next((t.id for t in pack.topics if named & set(t.title.values())), None)
 
     def _own_place_asked(self, intent: str, text: str, lang: str) -> str | None:
         """Where the topic in context is, asked of a topic with no `where` follow-up: the answer about

@@ -41,6 +41,23 @@ NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
 }
 
 
+# Words that point back to the place of what was just said, by what they point to: "那个厅里还有别的啥"
+# after the old town model is its hall, "what else is on that floor?" after the tapestry is its floor.
+THAT_PLACE: dict[str, dict[str, tuple[str, ...]]] = {
+    "hall": {"zh": ("那个厅", "这个厅", "那个展厅", "这个展厅", "那厅", "同一个厅", "同一个展厅"),
+             "en": (r"\b(?:that|the same) (?:hall|room|gallery)\b",), "ko": ("그 전시실", "그 방", "같은 전시실")},
+    "floor": {"zh": ("那层", "那一层", "这一层", "那个楼层", "同一层", "那层楼", "这层楼"),
+              "en": (r"\b(?:that|the same) (?:floor|level)\b",), "ko": ("그 층", "같은 층")},
+}
+
+
+def place_pointed_back(text: str, lang: str) -> str | None:
+    """"hall" or "floor" when ``text`` points back to the hall or floor of what was just said (THAT_PLACE)."""
+    low = text.lower()
+    return next((what for what, words in THAT_PLACE.items() if any(re.search(w, low) for w in words.get(lang, ()))),
+                None)
+
+
 def asked_kinds(text: str, lang: str) -> list[tuple[str, ...]]:
     """The kinds of detail ``text`` asks (see ASKING_WORDS), each as the follow-up ids of that kind;
     words that only look like asking (NOT_ASKING: "从哪", "免费讲解") are read past."""
