@@ -170,6 +170,17 @@ def test_a_topic_whose_own_questions_ask_where_it_is_tells_what_its_where_follow
     assert checked >= (3 if name == "binjiang-museum" else 0)
 
 
+def test_a_topic_the_lexicon_has_no_word_for_is_named_by_the_shortest_question_of_its_own_that_is_most_of_its_title() -> None:
+    """How a topic in context is named in front of a follow-up the model reads again ("시가지 모형 크기는요"):
+    its lexicon subject, else its own question "시가지 모형", most of its title "빈장 옛 시가지 모형"."""
+    museum = DialogEngine(load_pack(VENUES / "binjiang-museum")).lexical
+    assert museum.subject_of("old-town-model", "ko") == "시가지 모형"
+    assert museum.subject_of("lotus-bowl", "en") == "lotus bowl"
+    assert museum.subject_of("bronze-ding", "zh") is not None and museum.names_subject("bronze-ding", "铜鼎多高", "zh")
+    service = DialogEngine(load_pack(VENUES / "binjiang-service-center")).lexical
+    assert service.subject_of("marriage-special-days", "en") is None  # "14 February?" is too little of the title
+
+
 def test_a_follow_up_counts_its_topic_named_when_the_question_names_its_subject() -> None:
     """"护照几天能下来" shares few words with the passport topic's own questions, but names what it is
     about (护照, from the lexicon): its processing-time follow-up keeps its full weight and is

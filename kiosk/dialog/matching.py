@@ -393,8 +393,10 @@ class LexicalMatcher:
                                                         dict[tuple[str, str], str]]:
         """(topic or flow id, language) -> what it is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
-        else the title itself; the (id, language) whose subject comes from the lexicon; and for those,
-        the subject's words in the title's order, as one phrase."""
+        else the title itself; the (id, language) whose subject comes from the lexicon; and a short
+        phrase naming it: the subject's words in the title's order, else the shortest of its own
+        questions that its title holds and that is at least half the title ("빈장 옛 시가지 모형": "시가지
+        모형"; "14 February" is too little of "Marriage on 20 May and 14 February" to name it)."""
         mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
         subjects: dict[tuple[str, str], frozenset[str]] = {}
         nameable: set[tuple[str, str]] = set()
@@ -407,11 +409,19 @@ class LexicalMatcher:
                 if found:
                     nameable.add((item.id, lang))
                     phrases[(item.id, lang)] = " ".join(sorted(found, key=prepared.find))
+                elif own := self._own_name(getattr(item, "questions", {}).get(lang, []), prepared, lang):
+                    phrases[(item.id, lang)] = own
         return subjects, nameable, phrases
 
+    def _own_name(self, questions: list[str], prepared_title: str, lang: str) -> str | None:
+        """The shortest of a topic's own questions that its (prepared, spaced) title holds, at least half of it."""
+        own = [q for q in (self.prepare(q, lang) for q in questions)
+               if q and 2 * len(q) >= len(prepared_title.strip()) and _contains(prepared_title, q, lang)]
+        return min(own, key=len) if own else None
+
     def subject_of(self, intent_id: str, lang: str) -> str | None:
-        """What the topic or flow is about in the lexicon's main words, in its title's order; None
-        when the lexicon has no word for it."""
+        """A short phrase naming the topic or flow: what it is about in the lexicon's main words, in its
+        title's order, else a question of its own that is most of its title; None when neither is."""
         return self._subject_phrases.get((intent_id, lang))
 
     def names_subject(self, intent_id: str, text: str, lang: str) -> bool:
