@@ -527,6 +527,24 @@ def test_a_place_asked_in_a_flows_context_is_that_flows_place(monkeypatch) -> No
     assert engine.new_session().handle("窗口在几楼").intent == "zone-f"  # no flow in context: the best reading
 
 
+def test_the_flow_read_again_after_one_of_its_cases_is_that_case(monkeypatch) -> None:
+    """"一个月最多能取多少" after the provident fund's rent case reads as the provident fund again: the
+    visitor said which case already, so it is the rent case again, sure or only close enough to offer,
+    not the question which case. A case the question names wins; with no case in context the flow asks."""
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    s = engine.new_session()
+    s.handle("我要提公积金")
+    assert s.handle("租房子用的").intent == "provident-fund.rent"
+    for confidence in (0.95, 0.2):
+        ranked = [Candidate("provident-fund", 0.5, confidence), Candidate("appointments", 0.1, 0.05)]
+        monkeypatch.setattr(engine.matcher, "rank", lambda text, lang, context=None, top=5: ranked)
+        reply = s.handle("一个月最多能取多少")
+        assert (reply.intent, reply.state) == ("provident-fund.rent", "answered")
+    assert s.handle("那买房呢").intent == "provident-fund.buy"
+    fresh = engine.new_session().handle("一个月最多能取多少")
+    assert fresh.state == "rephrase" and fresh.options == ["provident-fund", "appointments"]
+
+
 def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_up() -> None:
     """"铜鼎在哪" is filed under the bronze ding's `where` (venues/README.md); a question whose words
     describe the ding more than they ask is still that follow-up, and one that asks a permit's price its

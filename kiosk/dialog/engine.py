@@ -261,7 +261,7 @@ class Session:
             return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
-                or self._own_place_offered(ranked, text, lang)
+                or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -408,11 +408,23 @@ class Session:
         return of_kind[0].id if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)) is of_kind[0] else None
 
     def _case_named_in(self, intent: str, text: str, lang: str) -> str:
-        """The case of flow ``intent`` that ``text`` names, else ``intent`` itself (a topic, or a
-        flow whose case is still to ask)."""
+        """The case of flow ``intent`` that ``text`` names, else the case of it just answered (the visitor
+        said which already: "一个月最多能取多少" after the provident fund's rent case), else ``intent``
+        itself (a topic, or a flow whose case is still to ask)."""
         flow = self.engine.pack.flow(intent)
         case = self.engine.lexical.match_case(flow.id, text, lang) if flow is not None else None
-        return case or intent
+        return case or self._case_in_context(intent) or intent
+
+    def _case_in_context(self, flow_id: str) -> str | None:
+        """The case just answered when it is one of flow ``flow_id``'s."""
+        return self.context if self.context and "." in self.context and self.context.split(".")[0] == flow_id \
+            and self.engine.pack.flow(flow_id) is not None else None
+
+    def _case_in_context_offered(self, ranked: list[Candidate]) -> str | None:
+        """An unsure question whose likeliest reading, close enough to offer, is the flow whose case was
+        just answered: that case again, the conversation tells which."""
+        top = ranked[0].intent if ranked and ranked[0].confidence >= self.engine.SUGGEST_FROM else None
+        return self._case_in_context(top) if top else None
 
     def _wider_when_asked_again(self, intent: str, lang: str) -> str:
         """The follow-up just answered, asked again in other words ("where" right after the passport's
