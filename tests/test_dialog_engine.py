@@ -567,8 +567,10 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     # "is it free for kids" do, and "讲解要钱吗 免费讲解" still asks it in its first words
     free = [asked_kinds(q, lang) for q, lang in (("免费讲解几点", "zh"), ("有免费的儿童活动吗", "zh"), ("is there a free tour", "en"),
                                                  ("무료 해설 몇 시예요", "ko"), ("是免费的吗", "zh"), ("免费参观吗", "zh"),
-                                                 ("is it free for kids", "en"), ("가이드 투어 무료예요?", "ko"), ("讲解要钱吗 免费讲解", "zh"))]
-    assert free == [[], [], [], [], *[[("price", "fee")]] * 5]
+                                                 ("is it free for kids", "en"), ("가이드 투어 무료예요?", "ko"), ("讲解要钱吗 免费讲解", "zh"),
+                                                 ("체험 프로그램 유료예요?", "ko"))]
+    assert free == [[], [], [], [], *[[("price", "fee")]] * 6]
+    assert asked_kinds("연꽃 그릇은 몇 관에 있어요?", "ko") == [("where",)]
     assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 

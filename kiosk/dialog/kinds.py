@@ -23,11 +23,11 @@ HELD_WORDING = 0.8  # one answer holds another with every number and this share 
 # "青白釉那个碗是从哪儿弄来的" asks where it came from, not where it is.
 ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("where",): {"zh": ("在哪", "哪里", "哪儿", "几楼", "哪个厅", "哪层", "放哪"), "en": (r"\bwhere\b",),
-                 "ko": ("어디", "몇 층", "몇 호실")},
+                 "ko": ("어디", "몇 층", "몇 호실", "몇 관")},
     ("price", "fee"): {"zh": ("多少钱", "要钱", "收费", "收钱", "免费", "几块", "花钱", "费用", "价钱", "贵不贵"),
                        "en": (r"\bhow much\b", r"\bcost", r"\bfree\b", r"\bfees?\b", r"\bcharge", r"\bprice",
                               r"\bpay\b"),
-                       "ko": ("얼마", "무료", "요금")},
+                       "ko": ("얼마", "무료", "유료", "요금")},
     ("how-long", "duration"): {"zh": ("多久", "多长时间", "几天", "几个工作日", "多少天", "几分钟", "多少分钟"),
                                "en": (r"\bhow long\b", r"\bhow many (?:working )?days\b", r"\bhow many minutes\b"),
                                "ko": ("얼마나 걸려", "며칠", "몇 분", "얼마 동안")},
