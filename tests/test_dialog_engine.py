@@ -571,6 +571,10 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
                                                  ("체험 프로그램 유료예요?", "ko"))]
     assert free == [[], [], [], [], *[[("price", "fee")]] * 6]
     assert asked_kinds("연꽃 그릇은 몇 관에 있어요?", "ko") == [("where",)]
+    # "the free one" named otherwise, or asked whether there is one, is the thing itself too
+    assert [asked_kinds(q, "zh") for q in ("有不花钱的讲解员带着逛吗", "有没有不要钱的", "讲解员讲解要钱不")] \
+        == [[], [], [("price", "fee")]]
+    assert ("price", "fee") not in museum.kinds.asked_by_topic("guided-tour", "zh")
     assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 

@@ -35,7 +35,9 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
 NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("where",): {"zh": ("从哪",), "en": (r"\bfrom where\b", r"\bwhere\b.*\bfrom\W*$")},
     # "免费讲解几点", "is there a free tour", "무료 해설": "free" names the thing, it does not ask its price
-    ("price", "fee"): {"zh": (r"免费(?:的)?(?![的吗不嘛么呢啊吧呀参进入看停拍用领办坐借寄])[\u4e00-\u9fff]",),
+    ("price", "fee"): {"zh": (r"免费(?:的)?(?![的吗不嘛么呢啊吧呀参进入看停拍用领办坐借寄])[\u4e00-\u9fff]",
+                              r"不(?:花钱|要钱|收钱|收费)的(?![吗不嘛么呢啊吧呀])[\u4e00-\u9fff]",
+                              r"有(?:没有)?(?:免费|不花钱|不要钱|不收钱|不收费)"),
                        "en": (r"\bfree (?!of\b|to\b|for\b|or\b|entry\b|admission\b|entrance\b)[a-z]",),
                        "ko": (r"무료 [가-힣]",)},
 }
