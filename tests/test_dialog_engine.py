@@ -575,6 +575,11 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert [asked_kinds(q, "zh") for q in ("有不花钱的讲解员带着逛吗", "有没有不要钱的", "讲解员讲解要钱不")] \
         == [[], [], [("price", "fee")]]
     assert ("price", "fee") not in museum.kinds.asked_by_topic("guided-tour", "zh")
+    # how big: the exhibits' `size` and `height`; Korean 얼마나 "how" is not 얼마 "how much"
+    sizes = [asked_kinds(q, lang) for q, lang in (("老城模型有多大", "zh"), ("how tall is the ding", "en"),
+                                                  ("모형은 얼마나 커요?", "ko"), ("얼마예요?", "ko"), ("얼마나 걸려요?", "ko"))]
+    assert sizes == [[("size", "height")], [("size", "height")], [("size", "height")], [("price", "fee")],
+                     [("how-long", "duration")]]
     assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 

@@ -28,6 +28,9 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                        "en": (r"\bhow much\b", r"\bcost", r"\bfree\b", r"\bfees?\b", r"\bcharge", r"\bprice",
                               r"\bpay\b"),
                        "ko": ("얼마", "무료", "유료", "요금")},
+    ("size", "height"): {"zh": ("多大", "多长", "多高", "多宽", "尺寸", "大小"),
+                         "en": (r"\bhow (?:big|tall|high|wide|large)\b", r"\bsize\b", r"\bdimensions\b"),
+                         "ko": ("크기", "얼마나 커", "높이", "길이", "얼마나 길")},
     ("how-long", "duration"): {"zh": ("多久", "多长时间", "几天", "几个工作日", "多少天", "几分钟", "多少分钟"),
                                "en": (r"\bhow long\b", r"\bhow many (?:working )?days\b", r"\bhow many minutes\b"),
                                "ko": ("얼마나 걸려", "며칠", "몇 분", "얼마 동안")},
@@ -39,7 +42,7 @@ NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                               r"不(?:花钱|要钱|收钱|收费)的(?![吗不嘛么呢啊吧呀])[\u4e00-\u9fff]",
                               r"有(?:没有)?(?:免费|不花钱|不要钱|不收钱|不收费)"),
                        "en": (r"\bfree (?!of\b|to\b|for\b|or\b|entry\b|admission\b|entrance\b)[a-z]",),
-                       "ko": (r"무료 [가-힣]",)},
+                       "ko": (r"무료 [가-힣]", "얼마나")},  # 얼마나: "how" (얼마나 커요, 얼마나 걸려요), not 얼마 "how much"
 }
 
 
