@@ -390,8 +390,8 @@ class Session:
         return found[0] if len(found) == 1 else None
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
-        """A question about a topic that asks one kind of detail (where it is, what it costs, how long it
-        takes: see ASKING_WORDS) is the topic's follow-up of that kind, as a pack files it ("铜鼎在哪"
+        """A question about a topic that asks one kind of detail (where it is, what it costs, how big it
+        is, how long it takes: see ASKING_WORDS) is the topic's follow-up of that kind, as a pack files it ("铜鼎在哪"
         under the bronze ding's `where`, venues/README.md): "刻着神人兽面的那个玉器在哪" reads as the jade
         cong itself, its words describe the cong so well. Only when the question's own reading ranks
         that follow-up first among the topic's ("从哪里来的" of the lotus bowl is where it was found),
