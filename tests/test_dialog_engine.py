@@ -580,6 +580,13 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
                                                   ("모형은 얼마나 커요?", "ko"), ("얼마예요?", "ko"), ("얼마나 걸려요?", "ko"))]
     assert sizes == [[("size", "height")], [("size", "height")], [("size", "height")], [("price", "fee")],
                      [("how-long", "duration")]]
+    # what to bring, who made it, touching it, a deposit, the last entry: kinds several packs' follow-ups share
+    more = [asked_kinds(q, lang) for q, lang in (("协议离婚要带什么材料", "zh"), ("what documents do we need", "en"),
+                                                 ("那幅长卷是谁画的", "zh"), ("能摸一摸不", "zh"), ("오디오 가이드 보증금 있어요?", "ko"),
+                                                 ("最晚几点进馆", "zh"), ("what's the last entry", "en"))]
+    assert more == [[("documents",)], [("documents",)], [("artist",)], [("touch",)], [("deposit",)], [("last-entry",)],
+                    [("last-entry",)]]
+    assert museum.new_session().handle("那幅山水长卷是谁画的").intent == "autumn-scroll.artist"
     assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 
