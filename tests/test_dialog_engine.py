@@ -587,6 +587,12 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert more == [[("documents",)], [("documents",)], [("artist",)], [("touch",)], [("deposit",)], [("last-entry",)],
                     [("last-entry",)]]
     assert museum.new_session().handle("那幅山水长卷是谁画的").intent == "autumn-scroll.artist"
+    # read as another follow-up of a kind the words would tell and do not ask: the kind they ask
+    s = museum.new_session()
+    assert s._detail_asked("autumn-scroll.artist", "where's the Shen Zhou painting", "en") == "autumn-scroll.where"
+    assert s._detail_asked("autumn-scroll.where", "how big is that Shen Zhou scroll", "en") == "autumn-scroll.size"
+    assert s._detail_asked("bronze-ding.found", "那个鼎是在哪挖出来的", "zh") is None  # no words tell "found"
+    assert s._detail_asked("autumn-scroll.where", "where is the Shen Zhou scroll", "en") is None  # asked: it stands
     assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.dialog.kinds import KindWords, answer_holds, asked_kinds, place_pointed_back
+from kiosk.dialog.kinds import ASKING_WORDS, KindWords, answer_holds, asked_kinds, place_pointed_back
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
@@ -396,14 +396,19 @@ class Session:
         cong itself, its words describe the cong so well. Only when the question's own reading ranks
         that follow-up first among the topic's ("从哪里来的" of the lotus bowl is where it was found),
         and not for a topic whose own questions ask that kind alone: its answer is the one that tells.
-        Out of a topic's context only: in one, its follow-ups are read as such already."""
-        topic = self.engine.pack.topic(intent) if self.context is None else None
+        Out of a topic's context only: in one, its follow-ups are read as such already. A question read as
+        one of the topic's follow-ups whose kind the words would tell and do not ask ("where's the Shen
+        Zhou painting" read as who painted it) is the follow-up of the kind they do ask."""
+        base, _, read_kind = intent.partition(".")
+        topic = self.engine.pack.topic(base) if self.context is None else None
         kinds = asked_kinds(text, lang) if topic is not None and topic.followups else []
-        if len(kinds) != 1:
+        if len(kinds) != 1 or read_kind in kinds[0]:
             return None
         of_kind = [f for f in topic.followups if f.id.split(".", 1)[1] in kinds[0]]
         if len(of_kind) != 1 or kinds[0] in self.engine.kinds.asked_by_topic(topic.id, lang):
             return None
+        if read_kind:  # the words tell that kind when they ask it, and ask another
+            return of_kind[0].id if any(read_kind in kind for kind in ASKING_WORDS) else None
         reading = self.engine.followup_reading(text, lang)
         return of_kind[0].id if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)) is of_kind[0] else None
 
