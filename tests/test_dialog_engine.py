@@ -636,19 +636,21 @@ def test_a_detail_a_topic_does_not_tell_is_told_by_the_one_topic_next_door_that_
     a fee, is the fee of the one other topic at the marriage office that has one, the registration.
     Not when the topic's answer tells it (the luggage size: the cloakroom is free), nor when several
     topics at the place have one (the exit-entry windows), nor for a question that asks two things."""
-    service = DialogEngine(load_pack(VENUES / "binjiang-service-center")).new_session()
-    service.select("marriage-special-days", "en")
-    assert service._detail_told_next_door("marriage-special-days", "how much does it cost", "en") == "marriage-registration.fee"
-    assert service._detail_told_next_door("marriage-special-days", "要多少钱", "zh") == "marriage-registration.fee"
-    assert service._detail_told_next_door("marriage-special-days", "在哪 多少钱", "zh") is None
-    assert service._detail_told_next_door("marriage-registration", "how much does it cost", "en") is None  # not in context
-    service.select("social-security-card-replace", "zh")
-    assert service._detail_told_next_door("social-security-card-replace", "要等多久", "zh") is None  # its answer: 20 minutes
-    service.select("children-exit-entry", "zh")
-    assert service._detail_told_next_door("children-exit-entry", "多少钱", "zh") is None  # passport, permits: which?
-    museum = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
-    museum.select("luggage-size", "zh")
-    assert museum._detail_told_next_door("luggage-size", "要钱吗", "zh") is None  # "免费寄存处": its answer tells
+    cases = [  # (venue, topic in context, question, language, the answer)
+        ("binjiang-service-center", "marriage-special-days", "how much does it cost", "en", "marriage-registration.fee"),
+        ("binjiang-service-center", "marriage-special-days", "要多少钱", "zh", "marriage-registration.fee"),
+        ("binjiang-service-center", "marriage-special-days", "在哪 多少钱", "zh", None),  # asks two things
+        ("binjiang-service-center", "social-security-card-replace", "要等多久", "zh", None),  # its answer: 20 minutes
+        ("binjiang-service-center", "children-exit-entry", "多少钱", "zh", None),  # passport, permits: which?
+        ("binjiang-museum", "luggage-size", "要钱吗", "zh", None),  # "免费寄存处": its answer tells
+    ]
+    engines = {name: DialogEngine(load_pack(VENUES / name)) for name in {c[0] for c in cases}}
+    for venue, topic, question, lang, answer in cases:
+        s = engines[venue].new_session()
+        s.select(topic, lang)
+        assert s._detail_told_next_door(topic, question, lang) == answer, (topic, question)
+    s = engines["binjiang-service-center"].new_session()  # not in context: the answer stands
+    assert s._detail_told_next_door("marriage-registration", "how much does it cost", "en") is None
 
 
 def test_an_unsure_where_after_a_topic_is_its_places_answer_when_that_is_offered() -> None:
