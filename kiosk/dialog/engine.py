@@ -391,14 +391,14 @@ class Session:
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
         """A question about a topic that asks one kind of detail (where it is, what it costs, how big it
-        is, how long it takes: see ASKING_WORDS) is the topic's follow-up of that kind, as a pack files it ("铜鼎在哪"
-        under the bronze ding's `where`, venues/README.md): "刻着神人兽面的那个玉器在哪" reads as the jade
-        cong itself, its words describe the cong so well. Only when the question's own reading ranks
-        that follow-up first among the topic's ("从哪里来的" of the lotus bowl is where it was found),
-        and not for a topic whose own questions ask that kind alone: its answer is the one that tells.
-        Out of a topic's context only: in one, its follow-ups are read as such already. A question read as
-        one of the topic's follow-ups whose kind the words would tell and do not ask ("where's the Shen
-        Zhou painting" read as who painted it) is the follow-up of the kind they do ask."""
+        is, how long it takes: see ASKING_WORDS) is the topic's follow-up of that kind, as a pack files
+        it ("铜鼎在哪" under the bronze ding's `where`, venues/README.md): "刻着神人兽面的那个玉器在哪"
+        reads as the jade cong itself, its words describe the cong so well. Only when the question's
+        own reading ranks that follow-up first among the topic's ("从哪里来的" of the lotus bowl is where
+        it was found), and not for a topic whose own questions ask that kind alone: its answer is the
+        one that tells. Out of a topic's context only: in one, its follow-ups are read as such already.
+        A question read as one of the topic's follow-ups whose kind the words would tell and do not ask
+        ("where's the Shen Zhou painting" read as who painted it) is the follow-up of the kind they ask."""
         base, _, read_kind = intent.partition(".")
         topic = self.engine.pack.topic(base) if self.context is None else None
         kinds = asked_kinds(text, lang) if topic is not None and topic.followups else []
