@@ -137,6 +137,11 @@ class DialogEngine:
         return out
 
 
+def _of_kind(topic: Topic, kind: tuple[str, ...]) -> list[str]:
+    """The ids of ``topic``'s follow-ups of one kind (their short ids, see ASKING_WORDS)."""
+    return [f.id for f in topic.followups if f.id.split(".", 1)[1] in kind]
+
+
 def _pick(text: dict[str, str], lang: str) -> str:
     return text.get(lang) or text.get("en") or next(iter(text.values()), "")
 
@@ -321,14 +326,15 @@ class Session:
         None when the answer stands."""
         pack = self.engine.pack
         what = place_pointed_back(text, lang)
-        if what is None or self.context is None or intent.split(".")[0] != self.context.split(".")[0]:
+        base = intent.split(".")[0]
+        if what is None or self.context is None or base != self.context.split(".")[0]:
             return None
-        found = self.engine.answer_of(intent.split(".")[0], lang)
+        found = self.engine.answer_of(base, lang)
         places = [pack.places[p] for p in (found[1] if found else []) if p in pack.places]
         if len(places) != 1:
             return None
         if what == "hall":
-            return places[0].id if self._is_place_topic(places[0].id) and places[0].id != intent else None
+            return places[0].id if self._is_place_topic(places[0].id) and places[0].id != base else None
         floor = next((f for f in pack.floors if f.id == places[0].floor), None)
         named = set(floor.name.values()) if floor is not None else set()
         return next((t.id for t in pack.topics if named & set(t.title.values())), None)
@@ -381,12 +387,11 @@ class Session:
         if topic is None or not topic.places or self.context != intent or len(kinds) != 1:
             return None
         answer = topic.answer.get(lang, "")
-        if any(f.id.split(".", 1)[1] in kinds[0] for f in topic.followups) \
-                or kinds[0] in self.engine.kinds.asked_by_topic(intent, lang) \
+        if _of_kind(topic, kinds[0]) or kinds[0] in self.engine.kinds.asked_by_topic(intent, lang) \
                 or any(self.engine.kinds.carried_by(answer, kind, lang) for kind in kinds[0]):
             return None
-        found = [f.id for t in self.engine.pack.topics if t.id != intent and t.places == topic.places
-                 for f in t.followups if f.id.split(".", 1)[1] in kinds[0]]
+        found = [f for t in self.engine.pack.topics if t.id != intent and t.places == topic.places
+                 for f in _of_kind(t, kinds[0])]
         return found[0] if len(found) == 1 else None
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
@@ -404,13 +409,13 @@ class Session:
         kinds = asked_kinds(text, lang) if topic is not None and topic.followups else []
         if len(kinds) != 1 or read_kind in kinds[0]:
             return None
-        of_kind = [f for f in topic.followups if f.id.split(".", 1)[1] in kinds[0]]
+        of_kind = _of_kind(topic, kinds[0])
         if len(of_kind) != 1 or kinds[0] in self.engine.kinds.asked_by_topic(topic.id, lang):
             return None
         if read_kind:  # the words tell that kind when they ask it, and ask another
-            return of_kind[0].id if any(read_kind in kind for kind in ASKING_WORDS) else None
+            return of_kind[0] if any(read_kind in kind for kind in ASKING_WORDS) else None
         reading = self.engine.followup_reading(text, lang)
-        return of_kind[0].id if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)) is of_kind[0] else None
+        return of_kind[0] if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)).id == of_kind[0] else None
 
     def _case_named_in(self, intent: str, text: str, lang: str) -> str:
         """The case of flow ``intent`` that ``text`` names, else the case of it just answered (the visitor
@@ -428,8 +433,8 @@ class Session:
     def _case_in_context_offered(self, ranked: list[Candidate]) -> str | None:
         """An unsure question whose likeliest reading, close enough to offer, is the flow whose case was
         just answered: that case again, the conversation tells which."""
-        top = ranked[0].intent if ranked and ranked[0].confidence >= self.engine.SUGGEST_FROM else None
-        return self._case_in_context(top) if top else None
+        offered = self._suggestions(ranked)
+        return self._case_in_context(offered[0]) if offered else None
 
     def _wider_when_asked_again(self, intent: str, lang: str) -> str:
         """The follow-up just answered, asked again in other words ("where" right after the passport's

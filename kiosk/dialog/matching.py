@@ -409,7 +409,7 @@ class LexicalMatcher:
                 if found:
                     nameable.add((item.id, lang))
                     phrases[(item.id, lang)] = " ".join(sorted(found, key=prepared.find))
-                elif own := self._own_name(getattr(item, "questions", {}).get(lang, []), prepared, lang):
+                elif own := self._own_name(item.questions.get(lang, []), prepared, lang):
                     phrases[(item.id, lang)] = own
         return subjects, nameable, phrases
 
