@@ -600,7 +600,8 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
 
 def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_place() -> None:
     """After the children's workshop (no `where` follow-up, one place the pack answers about: hall 0),
-    "在哪个厅" read as the workshop again is hall 0's answer, which tells where and shows it on the map.
+    "在哪个厅" read as the workshop again is hall 0's answer, which tells where and shows it on the map;
+    so is one read as a follow-up of the workshop that the model reads as the workshop once it is named.
     Not a question that asks something else, nor one about a topic with its own `where`."""
     s = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
     s.select("childrens-workshop", "zh")
@@ -608,6 +609,14 @@ def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_
     assert s._own_place_asked("childrens-workshop", "where is it held", "en") == "hall-0"
     assert s._own_place_asked("childrens-workshop", "几点开始", "zh") is None
     assert s._own_place_asked("childrens-workshop", "在哪报名 要钱不", "zh") is None  # asks two things
+    # read as the workshop's booking ("在哪报名" is one of its questions): the workshop's place only when
+    # the model, with the workshop named in front, reads the question as the workshop itself
+    assert s._own_place_asked("childrens-workshop.booking", "在哪个厅", "zh") is None  # no model: words alone
+    readings = {"在哪个厅": {"childrens-workshop": 0.63, "childrens-workshop.booking": 0.02},
+                "在哪报名": {"childrens-workshop": 0.1, "childrens-workshop.booking": 0.8}}
+    s.engine.reading_in_context = lambda text, lang, context: readings[text] if context == "childrens-workshop" else None
+    assert s._own_place_asked("childrens-workshop.booking", "在哪个厅", "zh") == "hall-0"
+    assert s._own_place_asked("childrens-workshop.booking", "在哪报名", "zh") is None
     s.select("bronze-ding", "zh")
     assert s._own_place_asked("bronze-ding", "在哪", "zh") is None  # its `where` answers that
     assert s.select("hall-0", "zh").places == ["hall-0"]

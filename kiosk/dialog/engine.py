@@ -107,6 +107,12 @@ class DialogEngine:
         runtime = getattr(self.matcher, "runtime", None)
         return runtime.probabilities(text, lang) if runtime is not None else dict(self.lexical.scores(text, lang).ranked)
 
+    def reading_in_context(self, text: str, lang: str, context: str) -> dict[str, float] | None:
+        """How the intent model reads ``text`` with the topic or flow in context named in front; None
+        without a model (word overlap reads every follow-up of the topic in context alike)."""
+        read = getattr(self.matcher, "reading_in_context", None)
+        return read(text, lang, context) if read is not None else None
+
     def pointed_to(self, intent: str) -> str:
         """The topic a follow-up with ``see`` gives the answer of (``intent`` itself otherwise)."""
         fu = self.pack.followup(intent)
@@ -342,9 +348,18 @@ class Session:
     def _own_place_asked(self, intent: str, text: str, lang: str) -> str | None:
         """Where the topic in context is, asked of a topic with no `where` follow-up: the answer about
         its one place (see :meth:`_place_answer`), which tells where it is and shows it on the map
-        ("在哪个厅" after the children's workshop is hall 0). None when the answer stands."""
-        in_context = self.context is not None and intent == self.context.split(".")[0]
-        return self._place_answer(intent, lang) if in_context and self._asks_where_of(intent, text, lang) else None
+        ("在哪个厅" after the children's workshop is hall 0). So is a question read as one of the topic's
+        follow-ups that the model, with the topic named in front, reads as the topic itself: "在哪个厅"
+        is the workshop's booking to the words ("在哪报名"). None when the answer stands."""
+        base, _, kind = intent.partition(".")
+        in_context = self.context is not None and base == self.context.split(".")[0]
+        if not in_context or not self._asks_where_of(base, text, lang):
+            return None
+        if kind:  # "在哪个厅" read as the workshop's booking ("在哪报名"); with the workshop named, the workshop
+            reading = self.engine.reading_in_context(text, lang, base)
+            if reading is None or reading.get(intent, 0.0) >= reading.get(base, 0.0):
+                return None
+        return self._place_answer(base, lang)
 
     def _own_place_offered(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
         """An unsure question that asks only where, after a topic with no `where` follow-up, whose

@@ -180,7 +180,7 @@ class CombinedMatcher:
     def _read_again_in_context(self, scores: dict[str, float], probs: dict[str, float], text: str, lang: str,
                                ctx_topic: str) -> None:
         """In a topic's context, a question the model reads as another topic or its follow-up is
-        read again with the topic named in front (:meth:`_reading_in_context`), as the lexical matcher
+        read again with the topic named in front (:meth:`reading_in_context`), as the lexical matcher
         reads follow-ups in context: "要押金吗" after the wheelchair is "轮椅 要押金吗",
         not the audio guide's deposit. The topic and its follow-ups get that reading when it is higher,
         and the mass it gives them is taken from the other topic's follow-up. So does any other intent
@@ -195,7 +195,7 @@ class CombinedMatcher:
             return
         if self.lexical.names_subject(best.split(".")[0], text, lang):  # "and the jade cong, where's that"
             return
-        read = self._reading_in_context(text, lang, ctx_topic)
+        read = self.reading_in_context(text, lang, ctx_topic)
         if read is None:  # no topic or flow of the pack in context
             return
         if "." not in best:
@@ -287,7 +287,7 @@ class CombinedMatcher:
         # lexical likeness counts for less when the model reads the question as about something else;
         # in a topic's context, as the question reads there: "能寄到家不" alone is nothing the model knows
         # (0.66 "I don't know"), after the ID card's processing time it is the ID card delivery (0.04)
-        in_context = self._reading_in_context(text, lang, context) or {}
+        in_context = self.reading_in_context(text, lang, context) or {}
         trust = 1.0 - min(probs.get(NONE_INTENT, 0.0), in_context.get(NONE_INTENT, 1.0))
         scored = [(i, w * lex.novelty * (1.0 if i in weighed else weights.get(i, 1.0)) * model.get(i, 0.0)
                    + (1 - w) * trust * lexical.get(i, 0.0)) for i in set(model) | set(lexical)]
@@ -326,10 +326,10 @@ class CombinedMatcher:
         question is read with the topic in context named in front: "周六呢" alone is the ticket
         cut-off's Saturday to the model (0.89), but after the opening hours, read as "办公时间 周六呢",
         it falls to 0.06. Such a question names no topic of its own: it leans on the one in context."""
-        read = self._reading_in_context(text, lang, ctx_topic)
+        read = self.reading_in_context(text, lang, ctx_topic)
         return read is not None and read.get(intent, 0.0) < self.FADED_READING * p
 
-    def _reading_in_context(self, text: str, lang: str, context: str | None) -> dict[str, float] | None:
+    def reading_in_context(self, text: str, lang: str, context: str | None) -> dict[str, float] | None:
         """The model's reading of a question with the topic or flow in context named in front (as the
         lexical matcher reads follow-ups in context), or None out of one's context. It is named by its
         subject in the lexicon's words when it has one: "能寄到家不" after the ID card's processing time
