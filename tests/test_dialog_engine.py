@@ -580,6 +580,10 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
                                                   ("모형은 얼마나 커요?", "ko"), ("얼마예요?", "ko"), ("얼마나 걸려요?", "ko"))]
     assert sizes == [[("size", "height")], [("size", "height")], [("size", "height")], [("price", "fee")],
                      [("how-long", "duration")]]
+    # how many people: the group tour's and the guided tour's `capacity`, in every language
+    people = [asked_kinds(q, lang) for q, lang in (("一个团最多几个人", "zh"), ("how many people can join", "en"),
+                                                   ("몇 명까지 돼요?", "ko"), ("几点开门", "zh"))]
+    assert people == [[("capacity",)], [("capacity",)], [("capacity",)], []]
     # what to bring, who made it, touching it, a deposit, the last entry: kinds several packs' follow-ups share
     more = [asked_kinds(q, lang) for q, lang in (("协议离婚要带什么材料", "zh"), ("what documents do we need", "en"),
                                                  ("那幅长卷是谁画的", "zh"), ("能摸一摸不", "zh"), ("오디오 가이드 보증금 있어요?", "ko"),

@@ -218,6 +218,19 @@ def test_unnamed_follow_up_lends_its_mass_to_its_look_alike_topic(trained_dir: P
 
 
 
+def test_in_its_topics_context_a_follow_up_gets_its_look_alike_topics_own_mass_only(trained_dir: Path,
+                                                                                   monkeypatch) -> None:
+    """After the opening hours, a follow-up whose questions read like the ticket price gets what the
+    model gives the ticket price itself, not what it gives the price's follow-ups: those ask another
+    kind ("몇 명까지 돼요" after the group tour is no "how far ahead" for the booking's party size)."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    probs = {**dict.fromkeys(matcher.runtime.labels, 0.0), "ticket-price": 0.3, "ticket-price.students": 0.5}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: probs)
+    monkeypatch.setattr(matcher.runtime, "lookalikes", {"opening-hours.saturday": ["ticket-price"]})
+    after = matcher.model_scores("学生呢", "zh", "opening-hours", {})
+    assert after["opening-hours.saturday"] == pytest.approx(0.3 * matcher.FOLLOWUP_IN_CONTEXT)
+
+
 def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_topics_title(trained_dir: Path,
                                                                                         monkeypatch) -> None:
     """After the refunds, "学生呢" that the model alone reads as the ticket price's students follow-up

@@ -150,7 +150,7 @@ class CombinedMatcher:
                     same = sum(p for i, p in unnamed.items() if "." in i and i.split(".", 1)[1] == short)
                     alike = set(self.runtime.lookalikes.get(intent, ()))
                     if alike:  # "可以拍照不" after the scroll: the photography topic's mass is the scroll's follow-up's
-                        same = max(same, scores[intent] + sum(p for i, p in probs.items() if i.split(".")[0] in alike))
+                        same = max(same, scores[intent] + sum(p for i, p in probs.items() if i in alike))
                     scores[intent] = max(scores[intent], same)
         families: dict[str, list[str]] = {}
         for intent in self.intents:
