@@ -212,9 +212,14 @@ class CombinedMatcher:
         """A question the model reads as another topic keeps that reading unless naming the topic in
         context in front changes it for sure: "中午能办不" after the marriage registration is the
         marriage office's hours, not the centre's (read with the registration named, the office's hours
-        are sure and the centre's fall below a quarter of what they were); "厕所在哪" stays the restrooms."""
+        are sure and the centre's fall below a quarter of what they were); "厕所在哪" stays the restrooms.
+        A reading the topic named in front confirms gets the likelier of the two: "能寄到家里不" alone is
+        mostly "I don't know" to the model, after the ID card's processing time it is the delivery."""
         changed = max(self.intents, key=lambda i: read.get(i, 0.0))
-        if changed == best or changed.split(".")[0] == ctx_topic:
+        if changed == best:
+            scores[best] = max(scores[best], read[best])
+            return
+        if changed.split(".")[0] == ctx_topic:
             return
         if read[changed] > self.SURE_READING and read.get(best, 0.0) < probs.get(best, 0.0) * self.FADED_READING:
             scores[changed] = max(scores[changed], read[changed])
