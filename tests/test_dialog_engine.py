@@ -599,6 +599,9 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert s._detail_asked("autumn-scroll.where", "how big is that Shen Zhou scroll", "en") == "autumn-scroll.size"
     assert s._detail_asked("bronze-ding.found", "那个鼎是在哪挖出来的", "zh") is None  # no words tell "found"
     assert s._detail_asked("autumn-scroll.where", "where is the Shen Zhou scroll", "en") is None  # asked: it stands
+    s.select("old-town-model.where", "ko")  # in a context too: "크기는요?" read as where it is again asks its size
+    assert s._detail_asked("old-town-model.where", "크기는요?", "ko") == "old-town-model.size"
+    assert s._detail_asked("old-town-model", "크기는요?", "ko") is None  # read as the model itself: its follow-ups read as such
     assert ("price", "fee") not in museum.kinds.asked_by_topic("childrens-workshop", "ko")
 
 

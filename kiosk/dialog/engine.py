@@ -418,9 +418,10 @@ class Session:
         it was found), and not for a topic whose own questions ask that kind alone: its answer is the
         one that tells. Out of a topic's context only: in one, its follow-ups are read as such already.
         A question read as one of the topic's follow-ups whose kind the words would tell and do not ask
-        ("where's the Shen Zhou painting" read as who painted it) is the follow-up of the kind they ask."""
+        ("where's the Shen Zhou painting" read as who painted it) is the follow-up of the kind they ask,
+        in a context too ("크기는요?" after where the old town model is: its size, not its place again)."""
         base, _, read_kind = intent.partition(".")
-        topic = self.engine.pack.topic(base) if self.context is None else None
+        topic = self.engine.pack.topic(base) if self.context is None or read_kind else None
         kinds = asked_kinds(text, lang) if topic is not None and topic.followups else []
         if len(kinds) != 1 or read_kind in kinds[0]:
             return None
@@ -429,6 +430,8 @@ class Session:
             return None
         if read_kind:  # the words tell that kind when they ask it, and ask another
             return of_kind[0] if any(read_kind in kind for kind in ASKING_WORDS) else None
+        if self.context is not None:
+            return None
         reading = self.engine.followup_reading(text, lang)
         return of_kind[0] if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)).id == of_kind[0] else None
 
