@@ -634,8 +634,9 @@ def test_where_a_topic_without_a_where_follow_up_is_asked_in_its_context_is_its_
 
 def test_a_question_pointing_back_to_the_hall_or_floor_of_the_topic_in_context_is_that_place() -> None:
     """"那个厅里还有别的啥" after the old town model is its hall (hall 5), "what else is on that floor?"
-    after the kesi tapestry (hall 7) is 3F, the topic titled as that floor is named. Not a question
-    that points back to nothing, nor one read as another topic."""
+    after the kesi tapestry (hall 7) is 3F, the topic titled as that floor is named, even when the words
+    read as another floor or hall. Not a question that points back to nothing, nor one read as
+    another exhibit or topic."""
     s = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
     s.select("old-town-model.size", "zh")
     assert s._place_pointed_back("old-town-model.where", "那个厅里还有别的啥", "zh") == "hall-5"
@@ -645,6 +646,9 @@ def test_a_question_pointing_back_to_the_hall_or_floor_of_the_topic_in_context_i
     s.select("kesi-tapestry.age", "en")
     assert s._place_pointed_back("kesi-tapestry.where", "what else is on that floor?", "en") == "floor-3f"
     assert s._place_pointed_back("kesi-tapestry", "anything else in that gallery", "en") == "hall-7"
+    assert s._place_pointed_back("floor-1f", "what else is on that floor?", "en") == "floor-3f"  # another floor
+    assert s._place_pointed_back("hall-5", "anything else in that gallery", "en") == "hall-7"
+    assert s._place_pointed_back("jade-cong", "what else is on that floor?", "en") is None  # another exhibit
 
 
 def test_a_detail_a_topic_does_not_tell_is_told_by_the_one_topic_next_door_that_does() -> None:

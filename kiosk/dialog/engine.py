@@ -326,24 +326,31 @@ class Session:
         return best if lexical.get(best, 0.0) >= self.engine.PLACE_IN_CONTEXT * lexical.get(intent, 0.0) > 0.0 else None
 
     def _place_pointed_back(self, intent: str, text: str, lang: str) -> str | None:
-        """A question read as the topic in context that points back to its hall or floor ("那个厅里还有别的
-        啥" after the old town model, "what else is on that floor?" after the tapestry) is about that
-        place: the hall's own topic, or the topic titled as the floor is named (the museum's "三楼").
-        None when the answer stands."""
+        """A question read as the topic in context, or as a hall or floor, that points back to the topic's
+        hall or floor ("那个厅里还有别的啥" after the old town model, "what else is on that floor?" after the
+        tapestry, read as 1F) is about that place: the hall's own topic, or the topic titled as the floor
+        is named (the museum's "三楼"). None when the answer stands."""
         pack = self.engine.pack
         what = place_pointed_back(text, lang)
         base = intent.split(".")[0]
-        if what is None or self.context is None or base != self.context.split(".")[0]:
+        if what is None or self.context is None:
             return None
+        if base != self.context.split(".")[0] and not self._is_place_topic(base) and self._floor_of_topic(base) is None:
+            return None  # read as another exhibit: it stands; read as another hall or floor, which one is that one
+        base = self.context.split(".")[0]
         found = self.engine.answer_of(base, lang)
         places = [pack.places[p] for p in (found[1] if found else []) if p in pack.places]
         if len(places) != 1:
             return None
         if what == "hall":
             return places[0].id if self._is_place_topic(places[0].id) and places[0].id != base else None
-        floor = next((f for f in pack.floors if f.id == places[0].floor), None)
-        named = set(floor.name.values()) if floor is not None else set()
-        return next((t.id for t in pack.topics if named & set(t.title.values())), None)
+        return next((t.id for t in pack.topics if self._floor_of_topic(t.id) == places[0].floor), None)
+
+    def _floor_of_topic(self, topic_id: str) -> str | None:
+        """The floor a topic is titled as ("三楼": the museum's floor-3f topic), if it is one."""
+        topic = self.engine.pack.topic(topic_id)
+        titles = set(topic.title.values()) if topic is not None else set()
+        return next((f.id for f in self.engine.pack.floors if titles & set(f.name.values())), None)
 
     def _own_place_asked(self, intent: str, text: str, lang: str) -> str | None:
         """Where the topic in context is, asked of a topic with no `where` follow-up: the answer about
