@@ -336,7 +336,7 @@ class Session:
         if what is None or self.context is None:
             return None
         if base != self.context.split(".")[0] and not self._is_place_topic(base) and self._floor_of_topic(base) is None:
-            return None  # read as another exhibit: it stands; read as another hall or floor, which one is that one
+            return None  # read as another exhibit, the answer stands; as another hall or floor, the one pointed back to
         base = self.context.split(".")[0]
         found = self.engine.answer_of(base, lang)
         places = [pack.places[p] for p in (found[1] if found else []) if p in pack.places]

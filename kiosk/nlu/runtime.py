@@ -149,7 +149,8 @@ class CombinedMatcher:
                 if short and base == ctx_topic:
                     same = sum(p for i, p in unnamed.items() if "." in i and i.split(".", 1)[1] == short)
                     alike = set(self.runtime.lookalikes.get(intent, ()))
-                    if alike:  # "可以拍照不" after the scroll: the photography topic's mass is the scroll's follow-up's
+                    # "可以拍照不" after the scroll: the photography topic's own mass (not its follow-ups') is the scroll's
+                    if alike:
                         same = max(same, scores[intent] + sum(p for i, p in probs.items() if i in alike))
                     scores[intent] = max(scores[intent], same)
         families: dict[str, list[str]] = {}
