@@ -148,6 +148,12 @@ def _of_kind(topic: Topic, kind: tuple[str, ...]) -> list[str]:
     return [f.id for f in topic.followups if f.id.split(".", 1)[1] in kind]
 
 
+def _floor_titled(pack: VenuePack, topic: Topic | None) -> str | None:
+    """The floor ``topic`` is titled as ("三楼": the museum's floor-3f topic), if it is one."""
+    titles = set(topic.title.values()) if topic is not None else set()
+    return next((f.id for f in pack.floors if titles & set(f.name.values())), None)
+
+
 def _pick(text: dict[str, str], lang: str) -> str:
     return text.get(lang) or text.get("en") or next(iter(text.values()), "")
 
@@ -332,25 +338,18 @@ class Session:
         is named (the museum's "三楼"). None when the answer stands."""
         pack = self.engine.pack
         what = place_pointed_back(text, lang)
-        base = intent.split(".")[0]
         if what is None or self.context is None:
             return None
-        if base != self.context.split(".")[0] and not self._is_place_topic(base) and self._floor_of_topic(base) is None:
+        read_as, base = intent.split(".")[0], self.context.split(".")[0]
+        if read_as != base and not self._is_place_topic(read_as) and _floor_titled(pack, pack.topic(read_as)) is None:
             return None  # read as another exhibit, the answer stands; as another hall or floor, the one pointed back to
-        base = self.context.split(".")[0]
         found = self.engine.answer_of(base, lang)
         places = [pack.places[p] for p in (found[1] if found else []) if p in pack.places]
         if len(places) != 1:
             return None
         if what == "hall":
             return places[0].id if self._is_place_topic(places[0].id) and places[0].id != base else None
-        return next((t.id for t in pack.topics if self._floor_of_topic(t.id) == places[0].floor), None)
-
-    def _floor_of_topic(self, topic_id: str) -> str | None:
-        """The floor a topic is titled as ("三楼": the museum's floor-3f topic), if it is one."""
-        topic = self.engine.pack.topic(topic_id)
-        titles = set(topic.title.values()) if topic is not None else set()
-        return next((f.id for f in self.engine.pack.floors if titles & set(f.name.values())), None)
+        return next((t.id for t in pack.topics if _floor_titled(pack, t) == places[0].floor), None)
 
     def _own_place_asked(self, intent: str, text: str, lang: str) -> str | None:
         """Where the topic in context is, asked of a topic with no `where` follow-up: the answer about
@@ -437,8 +436,6 @@ class Session:
             return None
         if read_kind:  # the words tell that kind when they ask it, and ask another
             return of_kind[0] if any(read_kind in kind for kind in ASKING_WORDS) else None
-        if self.context is not None:
-            return None
         reading = self.engine.followup_reading(text, lang)
         return of_kind[0] if max(topic.followups, key=lambda f: reading.get(f.id, 0.0)).id == of_kind[0] else None
 
