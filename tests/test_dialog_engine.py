@@ -223,6 +223,23 @@ def test_a_venue_wide_topics_follow_up_is_understood_without_naming_the_topic(mi
     assert engine.lexical.scores(question, "zh", "restroom").context_weights["opening-hours.saturday"] < 1.0
 
 
+def test_a_follow_up_of_a_topic_about_the_same_thing_lends_a_kind_the_topic_in_context_lacks(mini_pack_dir) -> None:
+    """After the refunds, "学生呢" is the ticket price's students follow-up only once the lexicon says
+    both topics are about the ticket (门票): the refunds have no students follow-up of their own. A
+    kind the refunds do answer themselves ('where') stays theirs: the price's 'where' is not lent."""
+    def weights(question: str) -> dict[str, float]:
+        return DialogEngine(load_pack(mini_pack_dir)).lexical.scores(question, "zh", "ticket-refund").context_weights
+
+    assert weights("学生呢")["ticket-price.students"] < 1.0
+    lexicon = mini_pack_dir / "lexicon.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("  zh:\n", "  zh:\n    - [门票, 票]\n", 1),
+                       encoding="utf-8")
+    assert DialogEngine(load_pack(mini_pack_dir)).lexical.same_subject("ticket-price", "ticket-refund", "zh")
+    assert weights("学生呢")["ticket-price.students"] == 1.0
+    add_where_followups(mini_pack_dir)
+    assert weights("在哪里")["ticket-price.where"] < 1.0
+
+
 def test_an_urgent_topic_is_answered_as_soon_as_it_would_be_offered_to_touch(mini_pack_dir) -> None:
     """"快 孩子要上厕所" comes near the restrooms but under the answer threshold: the kiosk asks to
     rephrase and offers the restrooms to touch, until the pack marks them urgent; then it answers.

@@ -235,8 +235,9 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
                                                                                         monkeypatch) -> None:
     """After the refunds, "学生呢" that the model alone reads as the ticket price's students follow-up
     is read again as "门票退票 学生呢": what that reading gives the refunds topic it gets, and the
-    students follow-up loses as much. Another topic that reading raises gets it too. A question
-    read as a topic that the reading gives to the refunds themselves is left as it is."""
+    students follow-up loses as much. Another topic that reading raises gets it too, and so does the
+    follow-up itself ("学生多少" is likelier the students' with the title). A question read as a topic
+    that the reading gives to the refunds themselves is left as it is."""
     matcher, _ = load_matcher(load_pack(trained_dir))
     zero = dict.fromkeys(matcher.runtime.labels, 0.0)
     readings = {"学生呢": {**zero, "ticket-price.students": 0.9, "ticket-price": 0.05},
@@ -244,7 +245,9 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
                 "厕所呢": {**zero, "restroom": 0.9},
                 "门票退票 厕所呢": {**zero, "ticket-refund": 0.7},
                 "周六呢": {**zero, "opening-hours.saturday": 0.8, "restroom": 0.1},
-                "门票退票 周六呢": {**zero, "opening-hours": 0.6, "opening-hours.saturday": 0.2}}
+                "门票退票 周六呢": {**zero, "opening-hours": 0.6, "opening-hours.saturday": 0.2},
+                "学生多少": {**zero, "ticket-price.students": 0.3},
+                "门票退票 学生多少": {**zero, "ticket-price.students": 0.6, "ticket-refund": 0.1}}
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
     alone = matcher.model_scores("学生呢", "zh", None, {})
     after = matcher.model_scores("学生呢", "zh", "ticket-refund", {})
@@ -254,6 +257,8 @@ def test_in_a_topics_context_another_topics_follow_up_is_read_again_with_the_top
     assert matcher.model_scores("学生呢", "zh", "ticket-price", {})["ticket-price.students"] >= 0.9
     raised = matcher.model_scores("周六呢", "zh", "ticket-refund", {})
     assert raised["opening-hours"] == pytest.approx(0.6) and raised["restroom"] == pytest.approx(0.1)
+    likelier = matcher.model_scores("学生多少", "zh", "ticket-refund", {})  # the follow-up itself likelier with the title
+    assert likelier["ticket-price.students"] == pytest.approx(0.6 * (1 - 0.1))
 
 def test_in_a_topics_context_a_question_that_names_its_own_topic_is_not_read_with_the_title(
         trained_dir: Path, monkeypatch) -> None:
@@ -267,6 +272,37 @@ def test_in_a_topics_context_a_question_that_names_its_own_topic_is_not_read_wit
     monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: readings[text])
     after = matcher.model_scores("门票价格学生多少", "zh", "ticket-refund", {})
     assert after["ticket-price.students"] == pytest.approx(0.9) and after["ticket-refund"] == 0.0
+
+
+def test_in_a_topics_context_a_subject_its_own_follow_ups_name_does_not_take_the_question_away(
+        trained_copy: Path, trained_dir: Path, monkeypatch) -> None:
+    """After the ticket price, "退票要钱吗" names the refunds (退票 in the lexicon) and the model reads
+    it so: it stays the refunds' while the price's follow-ups never speak of refunds. Once the price has
+    a 'refund-fee' follow-up asking "退票要钱吗" in its own words, the question is read again with the
+    price named in front and that follow-up gets the reading (the permit's "签注多少钱" is its fee
+    follow-up's, though 签注 is the endorsement's subject)."""
+    question = "退票要钱吗"
+    lexicon = trained_copy / "lexicon.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("  zh:\n", "  zh:\n    - [退票, 退款]\n", 1),
+                       encoding="utf-8")
+    runtime = load_matcher(load_pack(trained_dir))[0].runtime
+    zero = dict.fromkeys([*runtime.labels, "ticket-price.refund-fee"], 0.0)
+    monkeypatch.setattr(runtime, "probabilities", lambda text, lang: {**zero, "ticket-refund": 0.6} if text == question
+                        else {**zero, "ticket-price.refund-fee": 0.7, "ticket-refund": 0.2})
+    before = CombinedMatcher(load_pack(trained_copy), runtime).model_scores(question, "zh", "ticket-price", {})
+    assert before["ticket-refund"] == pytest.approx(0.6)
+    topics = trained_copy / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace(
+        "        answer: {zh: 学生10元。, en: Students pay 10 yuan.}\n",
+        "        answer: {zh: 学生10元。, en: Students pay 10 yuan.}\n"
+        "      - id: refund-fee\n        questions: {zh: [退票要钱吗], en: [is a refund free]}\n"
+        "        answer: {zh: 退票免费。, en: Refunds are free.}\n", 1), encoding="utf-8")
+    matcher = CombinedMatcher(load_pack(trained_copy), runtime)
+    matcher.intents.append("ticket-price.refund-fee")  # as if retrained on the changed pack
+    assert matcher.lexical.followups_speak_of("ticket-price", "ticket-refund", "zh")
+    after = matcher.model_scores(question, "zh", "ticket-price", {})
+    assert after["ticket-price.refund-fee"] >= 0.7
+    assert after["ticket-refund"] == pytest.approx(0.6 * (1 - 0.7))
 
 
 def test_in_a_topics_context_a_question_read_as_another_topic_changes_only_when_the_title_makes_it_sure(
@@ -399,6 +435,42 @@ def test_a_follow_up_asked_without_naming_whose_is_answered_with_which_one(where
     touched = engine.new_session()
     touched.handle("在哪里")
     assert touched.handle("第一个").intent == "ticket-price.where"
+
+
+def test_after_a_topic_one_kind_asked_of_a_topic_about_the_same_thing_is_answered(trained_copy: Path, trained_dir: Path,
+                                                                                monkeypatch) -> None:
+    """"在哪里" after the refunds, which have no 'where' of their own, reads as the 'where' of the
+    ticket price and of the opening hours at once: the kiosk asks which one, until the lexicon says
+    the price and the refunds are both about the ticket (门票); then the price's 'where' is answered
+    ("要等多久" after replacing the social security card is the new card's time)."""
+    topics = trained_copy / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    for topic, answer in (("opening-hours", "一楼大厅。"), ("ticket-price", "北侧窗口。")):
+        start = text.index(f"  - id: {topic}\n")
+        end = text.index("\n  - id: ", start + 1) + 1
+        block = text[start:end] + (f"      - id: where\n        questions: {{zh: [在哪里], en: [where is it]}}\n"
+                                   f"        answer: {{zh: {answer}, en: At the desk.}}\n")
+        text = text[:start] + block + text[end:]
+    topics.write_text(text, encoding="utf-8")
+    runtime = load_matcher(load_pack(trained_dir))[0].runtime
+    real = runtime.probabilities
+    where = {**dict.fromkeys(runtime.labels, 0.0), "ticket-price.where": 0.55, "opening-hours.where": 0.4}
+    monkeypatch.setattr(runtime, "probabilities", lambda t, lang: where if t.endswith("在哪里") else real(t, lang))
+
+    def asked_after_the_refunds() -> tuple[str, str | None]:
+        engine = build_engine(trained_copy)[0]
+        engine.matcher = CombinedMatcher(engine.pack, runtime, engine.lexical)
+        engine.matcher.intents += ["opening-hours.where", "ticket-price.where"]  # as if retrained
+        session = engine.new_session()
+        assert session.handle("怎么退票").intent == "ticket-refund"
+        reply = session.handle("在哪里")
+        return reply.state, reply.intent
+
+    assert asked_after_the_refunds() == ("clarifying", None)
+    lexicon = trained_copy / "lexicon.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("  zh:\n", "  zh:\n    - [门票, 票]\n", 1),
+                       encoding="utf-8")
+    assert asked_after_the_refunds() == ("answered", "ticket-price.where")
 
 
 def test_the_kind_from_the_model_and_the_topic_from_the_words(where_pack, monkeypatch) -> None:

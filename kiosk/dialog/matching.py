@@ -166,8 +166,13 @@ class LexicalMatcher:
         self.outside_examples, self.outside_postings = self._index(outside)
         self._case_keywords = self._build_case_keywords(pack.flows)
         self._subjects, self._nameable, self._subject_phrases = self._build_subjects(pack)
+        self._followup_ids = {f.id for t in pack.topics for f in t.followups}
         # follow-ups of a topic about the venue itself, with their own answer: "周末你们开门不" needs no topic named
         self._venue_wide = {f.id for t in pack.topics if t.venue_wide for f in t.followups if not f.see}
+        # (topic, language) -> its follow-ups' own questions, prepared: the subjects the topic's follow-ups speak of
+        self._followup_wording = {(t.id, lang): " " + " ".join(self.prepare(q, lang) for f in t.followups
+                                                               for q in f.questions.get(lang, [])) + " "
+                                  for t in pack.topics for lang in pack.languages}
         self.profile_postings = self._build_profiles(pack, raw)
         self.novelty = Novelty({lang: pack.wording(lang) for lang in pack.languages}, self.prepare)
 
@@ -348,7 +353,9 @@ class LexicalMatcher:
         topic's own, or by its subject in the lexicon, "护照从申请到拿到手得几天"), else it
         fades ("是哪一年的" after the lotus bowl is not the old town model's year), unless its topic
         is about the venue itself and no other topic is in context ("周末你们开门不" asked first is
-        the venue's weekend hours; "周六呢" after the opening hours is not the ticket cut-off's); a question
+        the venue's weekend hours; "周六呢" after the opening hours is not the ticket cut-off's), or it
+        answers a kind the topic in context lacks and both topics are about the same thing (see
+        :meth:`_lends_kind`); a question
         that points back ("where can I find it") fades every topic but the one in context and those
         about the same thing ("can you mail it to me?" after the ID card renewal is the ID card
         delivery: both are about the ID card). ``named_subjects``: see :meth:`_named_subjects`,
@@ -360,7 +367,8 @@ class LexicalMatcher:
         for intent in sims:
             base = intent.split(".")[0]
             if "." in intent and base != ctx_topic and (ctx_topic or intent not in self._venue_wide):
-                weights[intent] = 1.0 if base in named_subjects else min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
+                named = base in named_subjects or self._lends_kind(intent, ctx_topic, lang)
+                weights[intent] = 1.0 if named else min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
             about = self._subjects.get((ctx_topic, lang), frozenset())
             for intent in sims:
@@ -432,6 +440,28 @@ class LexicalMatcher:
         """:meth:`names_subject` on already prepared text."""
         padded = f" {prepared} "
         return any(_contains(padded, s, lang) for s in self._subjects.get((intent_id, lang), ()))
+
+    def same_subject(self, one: str, other: str, lang: str) -> bool:
+        """Whether two topics are about the same thing in the lexicon's words (replacing and applying for
+        the social security card)."""
+        if (one, lang) not in self._nameable or (other, lang) not in self._nameable:
+            return False
+        return bool(self._subjects[(one, lang)] & self._subjects[(other, lang)])
+
+    def _lends_kind(self, followup: str, ctx_topic: str | None, lang: str) -> bool:
+        """Whether the follow-up's topic is about the same thing as the topic in context and answers a
+        kind that topic has no follow-up of: "要等多久" after replacing the social security card is the
+        new card's time; "몇 명까지 돼요?" after the group tour stays the group tour's own."""
+        base, _, kind = followup.partition(".")
+        return (ctx_topic is not None and f"{ctx_topic}.{kind}" not in self._followup_ids
+                and self.same_subject(base, ctx_topic, lang))
+
+    def followups_speak_of(self, topic_id: str, other_id: str, lang: str) -> bool:
+        """Whether the topic's follow-ups' own questions name what ``other_id`` is about: the permit's
+        "签注多少钱" is its fee follow-up's question, though 签注 is the endorsement's subject."""
+        wording = self._followup_wording.get((topic_id, lang), "")
+        subjects = self._subjects.get((other_id, lang), ()) if (other_id, lang) in self._nameable else ()
+        return any(_contains(wording, s, lang) for s in subjects)
 
     def match_case(self, flow_id: str, text: str, lang: str) -> str | None:
         """The case of ``flow_id`` named in ``text`` (longest keyword wins), or None."""

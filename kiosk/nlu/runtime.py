@@ -188,23 +188,28 @@ class CombinedMatcher:
         that reading raises: "有英文的吗" after the guided tour is "讲解 有英文的吗", the English
         tour, not the audio guide's languages. A flow in context is read the same way: "多久能拿到新的" after
         the lost ID card is "身份证 多久能拿到新的", the ID card's processing time, not
-        the social security card's. A question that names the topic it reads as is not read again:
-        "and the jade cong, where's that" after the lotus bowl stays the cong's. See
+        the social security card's. The follow-up read gets the reading too when it is likelier there:
+        "要等多久" after replacing the social security card is the new card's time. A question that
+        names the topic it reads as is not read again ("and the jade cong, where's that" after the lotus
+        bowl stays the cong's), unless the follow-ups of the topic in context name that subject in their
+        own questions: the permit's fee follow-up asks "签注多少钱", so after the permit that is its fee,
+        not the endorsement, and a topic read so is taken as a follow-up reading. See
         :meth:`_context_changes_topic` for another topic."""
         best = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
         if best is None or best.split(".")[0] == ctx_topic:
             return
-        if self.lexical.names_subject(best.split(".")[0], text, lang):  # "and the jade cong, where's that"
-            return
+        spoken_of = self.lexical.followups_speak_of(ctx_topic, best.split(".")[0], lang)
+        if self.lexical.names_subject(best.split(".")[0], text, lang) and not spoken_of:
+            return  # "and the jade cong, where's that"
         read = self.reading_in_context(text, lang, ctx_topic)
         if read is None:  # no topic or flow of the pack in context
             return
-        if "." not in best:
+        if "." not in best and not spoken_of:
             self._context_changes_topic(scores, probs, read, best, ctx_topic)
             return
         members = {i for i in self.intents if i.split(".")[0] == ctx_topic}
         for intent in self.intents:
-            if intent in members or (intent != best and read.get(intent, 0.0) > probs.get(intent, 0.0)):
+            if intent in members or read.get(intent, 0.0) > probs.get(intent, 0.0):
                 scores[intent] = max(scores[intent], read.get(intent, 0.0))
         scores[best] *= 1.0 - min(1.0, sum(read.get(i, 0.0) for i in members))
 
