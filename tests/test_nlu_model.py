@@ -473,6 +473,42 @@ def test_after_a_topic_one_kind_asked_of_a_topic_about_the_same_thing_is_answere
     assert asked_after_the_refunds() == ("answered", "ticket-price.where")
 
 
+def test_an_unsure_first_question_is_answered_when_the_words_and_the_model_agree(trained_copy: Path, trained_dir: Path,
+                                                                                 monkeypatch) -> None:
+    """"怎么退票" is a refunds question word for word, but the model here is unsure (mostly "I don't
+    know", as when a frame word is only in outside questions): offered to touch, it is answered
+    because the model's likeliest reading is the refunds too. Not when the model reads another topic
+    likeliest, when an outside question comes near, or asked after another topic."""
+    question = "怎么退票"
+    runtime = load_matcher(load_pack(trained_dir))[0].runtime
+    zero = dict.fromkeys(runtime.labels, 0.0)
+    reading = {**zero, "__none__": 0.8, "ticket-refund": 0.15, "restroom": 0.05}
+    real = runtime.probabilities
+    monkeypatch.setattr(runtime, "probabilities", lambda t, lang: reading if t.endswith(question) else real(t, lang))
+
+    def reply(first: str | None = None) -> tuple[str, str | None]:
+        engine = build_engine(trained_copy)[0]
+        engine.matcher = CombinedMatcher(engine.pack, runtime, engine.lexical)
+        session = engine.new_session()
+        if first:
+            session.handle(first)
+        r = session.handle(question)
+        return r.state, r.intent
+
+    engine = build_engine(trained_copy)[0]
+    matcher = CombinedMatcher(engine.pack, runtime, engine.lexical)
+    assert matcher.rank(question, "zh")[0].confidence < engine.low_confidence  # unsure: not answered on its score
+    assert matcher.words_and_model_agree(question, "zh") == "ticket-refund"
+    assert reply() == ("answered", "ticket-refund")
+    assert reply("厕所在哪里")[0] == "rephrase"  # after another topic: the conversation weighs it
+    reading.update({"restroom": 0.16})
+    assert reply()[0] == "rephrase"
+    reading.update({"restroom": 0.05})
+    (trained_copy / "outside.yaml").write_text("questions:\n  zh: [怎么退票 演出的]\n", encoding="utf-8")
+    assert reply()[0] == "rephrase"
+    assert engine.lexical.words_and_model_agree(question, "zh") is None  # words alone: nothing to agree with
+
+
 def test_the_kind_from_the_model_and_the_topic_from_the_words(where_pack, monkeypatch) -> None:
     """"退票在哪里" reads to the model as the 'where' of several topics, the ticket price's most; its
     words name the refunds: that is the refunds' 'where', with the mass the ticket price's 'where'

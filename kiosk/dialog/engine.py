@@ -278,7 +278,8 @@ class Session:
             return self._ask_which(which, lang)
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
-                or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked)
+                or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked) \
+                or self._agreed_offered(ranked, text, lang)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -457,6 +458,15 @@ class Session:
         just answered: that case again, the conversation tells which."""
         offered = self._suggestions(ranked)
         return self._case_in_context(offered[0]) if offered else None
+
+    def _agreed_offered(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
+        """An unsure first question whose likeliest reading, close enough to offer, is of the topic the
+        words and the model both read it as (see ``words_and_model_agree``): that reading."""
+        offered = self._suggestions(ranked)
+        if self.context is not None or not offered:
+            return None
+        agreed = self.engine.matcher.words_and_model_agree(text, lang)
+        return offered[0] if agreed is not None and offered[0].split(".")[0] == agreed else None
 
     def _wider_when_asked_again(self, intent: str, lang: str) -> str:
         """The follow-up just answered, asked again in other words ("where" right after the passport's

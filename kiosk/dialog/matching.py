@@ -279,6 +279,20 @@ class LexicalMatcher:
         own = max(sims.values(), default=0.0)
         return 1.0 if outside <= own else (own / outside) ** self.OUTSIDE_POWER
 
+    def plain_match(self, text: str, lang: str) -> tuple[str | None, float, float]:
+        """The intent the words alone come nearest (no factors, no context), that similarity, and the
+        nearest outside question's."""
+        q = self._query_of(self.prepare(text, lang), lang)
+        sims = self.similarities_of(q)
+        best = max(sims, key=lambda i: (sims[i], i), default=None)
+        outside = self._nearest(q, self.outside_examples, self.outside_postings).get(OUTSIDE, 0.0) \
+            if self.outside_examples else 0.0
+        return best, sims.get(best, 0.0) if best else 0.0, outside
+
+    def words_and_model_agree(self, text: str, lang: str) -> str | None:  # noqa: ARG002
+        """Never any: with no model there is nothing to agree with."""
+        return None
+
     def rank(self, text: str, lang: str, context: str | None = None, top: int = 5) -> list[Candidate]:
         scored = self.scores(text, lang, context).ranked
         return [Candidate(i, round(s, 4), round(self._confidence(i, s, scored), 4)) for i, s in scored[:top]]

@@ -117,6 +117,8 @@ class CombinedMatcher:
     # wrong topics alike, but long outside questions seldom come near any topic (chosen on the dev
     # set; English and Korean questions gained about as many answers as they lost outside questions)
     PLAIN_LENGTH = {"zh": 10}
+    WORDS_SURE = 0.5  # see words_and_model_agree
+    OUTSIDE_SHARE = 0.7
 
     def __init__(self, pack: VenuePack, runtime: IntentRuntime, lexical: LexicalMatcher | None = None,
                  model_weight: float | None = None) -> None:
@@ -306,6 +308,20 @@ class CombinedMatcher:
         scored.sort(key=lambda p: (-p[1], p[0]))  # ties by id: the same answer in every run
         told = self._told_among(text, lang)
         return [Candidate(i, round(s * told, 4), round(self.confidence(s * told), 4)) for i, s in scored[:top]]
+
+    def words_and_model_agree(self, text: str, lang: str) -> str | None:
+        """The topic (or flow) that both the words and the model read the question as, when the words
+        are sure of it and no outside question comes near: the question's words come at least WORDS_SURE
+        near one of its questions, every outside.yaml question less than OUTSIDE_SHARE of that, and the
+        model's likeliest reading is of the same topic. The model may still be unsure: "do you rent out
+        audio guides" is 0.5 "I don't know" to it, as "rent" is only in questions the museum does not
+        answer ("where can i rent a bike")."""
+        best, own, outside = self.lexical.plain_match(text, lang)
+        if best is None or own < self.WORDS_SURE or outside >= self.OUTSIDE_SHARE * own:
+            return None
+        probs = self.runtime.probabilities(text, lang)
+        read = max(self.intents, key=lambda i: probs.get(i, 0.0), default=None)
+        return best.split(".")[0] if read is not None and read.split(".")[0] == best.split(".")[0] else None
 
     def _told_among(self, text: str, lang: str) -> float:
         """How many times longer than a plain question ``text`` is (at least 1; see PLAIN_LENGTH)."""
