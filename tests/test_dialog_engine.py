@@ -608,13 +608,15 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert more == [[("documents",)], [("documents",)], [("artist",)], [("touch",)], [("deposit",)], [("last-entry",)],
                     [("last-entry",)]]
     assert [asked_kinds(q, lang) for q, lang in (("진품 언제 볼 수 있어요", "ko"), ("那个大鼎是什么朝代的", "zh"))] \
-        == [[("when",)], [("age",)]]
+        == [[("when",)], [("age", "year")]]
     assert museum.new_session().handle("那幅山水长卷是谁画的").intent == "autumn-scroll.artist"
     # read as another follow-up of a kind the words would tell and do not ask: the kind they ask
     s = museum.new_session()
     assert s._detail_asked("autumn-scroll.artist", "where's the Shen Zhou painting", "en") == "autumn-scroll.where"
     assert s._detail_asked("autumn-scroll.where", "how big is that Shen Zhou scroll", "en") == "autumn-scroll.size"
     assert s._detail_asked("bronze-ding.found", "那个鼎是在哪挖出来的", "zh") is None  # no words tell "found"
+    # the old town model's `year` is a kind of age: "一九三零年的" names the year it shows, "多大" asks its size
+    assert s._detail_asked("old-town-model.year", "一九三零年的那个老城模型做了多大", "zh") == "old-town-model.size"
     assert s._detail_asked("autumn-scroll.where", "where is the Shen Zhou scroll", "en") is None  # asked: it stands
     s.select("old-town-model.where", "ko")  # in a context too: "크기는요?" read as where it is again asks its size
     assert s._detail_asked("old-town-model.where", "크기는요?", "ko") == "old-town-model.size"
