@@ -607,8 +607,9 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
                                                  ("最晚几点进馆", "zh"), ("what's the last entry", "en"))]
     assert more == [[("documents",)], [("documents",)], [("artist",)], [("touch",)], [("deposit",)], [("last-entry",)],
                     [("last-entry",)]]
-    assert [asked_kinds(q, lang) for q, lang in (("진품 언제 볼 수 있어요", "ko"), ("那个大鼎是什么朝代的", "zh"))] \
-        == [[("when",)], [("age", "year")]]
+    assert [asked_kinds(q, lang) for q, lang in (("진품 언제 볼 수 있어요", "ko"), ("那个大鼎是什么朝代的", "zh"),
+                                                 ("那块玉是哪个皇帝那会儿的", "zh"))] \
+        == [[("when",)], [("age", "year")], [("age", "year")]]
     assert museum.new_session().handle("那幅山水长卷是谁画的").intent == "autumn-scroll.artist"
     # read as another follow-up of a kind the words would tell and do not ask: the kind they ask
     s = museum.new_session()

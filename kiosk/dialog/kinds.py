@@ -47,7 +47,7 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                       "en": (r"\blast (?:entry|admission)\b", r"\blatest (?:i|we|you) can (?:get in|enter|go in)\b"),
                       "ko": ("입장 마감", "몇 시까지 들어", "몇 시까지 입장")},
     ("when",): {"zh": ("什么时候", "啥时候", "几月份"), "en": (r"\bwhen\b",), "ko": ("언제",)},
-    ("age", "year"): {"zh": ("哪个朝代", "什么朝代", "哪朝", "什么年代", "哪个年代", "多少年了", "有多老"),
+    ("age", "year"): {"zh": ("哪个朝代", "什么朝代", "哪朝", "什么年代", "哪个年代", "多少年了", "有多老", "哪个皇帝"),
                "en": (r"\bhow old\b", r"\b(?:what|which) (?:dynasty|period|century|era)\b", r"\bage\b"),
                "ko": ("어느 시대", "어느 왕조", "몇 살", "얼마나 오래된", "몇 년 됐")},
     ("how-long", "duration"): {"zh": ("多久", "多长时间", "几天", "几个工作日", "多少天", "几分钟", "多少分钟"),
