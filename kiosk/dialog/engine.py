@@ -563,7 +563,7 @@ class Session:
             found = self.engine.answer_of(base, lang) if topic is not None else None
             if found and self.engine.kinds.carried_by(found[0], kind, lang):
                 return base, []
-            alike = [u for u in unnamed if self.engine.lexical.same_subject(u.split(".")[0], base, lang)]
+            alike = [u for u in unnamed if self.engine.lexical.lends_kind(u, base, lang)]
             if len(alike) == 1:
                 return None, []  # "要等多久" after replacing the social security card: the new card's time
         top = ranked[0] if ranked else None

@@ -369,7 +369,7 @@ class LexicalMatcher:
         is about the venue itself and no other topic is in context ("周末你们开门不" asked first is
         the venue's weekend hours; "周六呢" after the opening hours is not the ticket cut-off's), or it
         answers a kind the topic in context lacks and both topics are about the same thing (see
-        :meth:`_lends_kind`); a question
+        :meth:`lends_kind`); a question
         that points back ("where can I find it") fades every topic but the one in context and those
         about the same thing ("can you mail it to me?" after the ID card renewal is the ID card
         delivery: both are about the ID card). ``named_subjects``: see :meth:`_named_subjects`,
@@ -381,7 +381,7 @@ class LexicalMatcher:
         for intent in sims:
             base = intent.split(".")[0]
             if "." in intent and base != ctx_topic and (ctx_topic or intent not in self._venue_wide):
-                named = base in named_subjects or self._lends_kind(intent, ctx_topic, lang)
+                named = base in named_subjects or self.lends_kind(intent, ctx_topic, lang)
                 weights[intent] = 1.0 if named else min(1.0, sims.get(base, 0.0) / self.PARENT_NAMED)
         if ctx_topic and points_back(text, lang):
             about = self._subjects.get((ctx_topic, lang), frozenset())
@@ -462,7 +462,7 @@ class LexicalMatcher:
             return False
         return bool(self._subjects[(one, lang)] & self._subjects[(other, lang)])
 
-    def _lends_kind(self, followup: str, ctx_topic: str | None, lang: str) -> bool:
+    def lends_kind(self, followup: str, ctx_topic: str | None, lang: str) -> bool:
         """Whether the follow-up's topic is about the same thing as the topic in context and answers a
         kind that topic has no follow-up of: "要等多久" after replacing the social security card is the
         new card's time; "몇 명까지 돼요?" after the group tour stays the group tour's own."""
