@@ -592,6 +592,15 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert [asked_kinds(q, "zh") for q in ("有不花钱的讲解员带着逛吗", "有没有不要钱的", "讲解员讲解要钱不")] \
         == [[], [], [("price", "fee")]]
     assert ("price", "fee") not in museum.kinds.asked_by_topic("guided-tour", "zh")
+    # paying (交钱, 돈 내요), booking and Saturday or the weekend are kinds too: the workshop's `booking`,
+    # the ticket cut-off's `saturday`, the opening hours' `weekend`
+    assert [asked_kinds(q, lang) for q, lang in (("跟着讲解员听要交钱不", "zh"), ("짐 보관하는 데 돈 내요?", "ko"),
+                                                 ("어린이 체험 프로그램 예약 어떻게 해요", "ko"), ("do we need to book", "en"),
+                                                 ("礼拜六取号到几点截止", "zh"), ("are you open at the weekend", "en"))] \
+        == [[("price", "fee")], [("price", "fee")], [("booking",)], [("booking",)], [("saturday", "weekend")],
+            [("saturday", "weekend")]]
+    assert museum.new_session().handle("小小考古家那个活动要交钱吗").intent == "childrens-workshop.price"
+    assert service.new_session().handle("礼拜六最晚几点能取号").intent == "ticket-cutoff.saturday"
     # how big: the exhibits' `size` and `height`; Korean 얼마나 "how" is not 얼마 "how much"
     sizes = [asked_kinds(q, lang) for q, lang in (("老城模型有多大", "zh"), ("how tall is the ding", "en"),
                                                   ("모형은 얼마나 커요?", "ko"), ("얼마예요?", "ko"), ("얼마나 걸려요?", "ko"))]
