@@ -273,11 +273,13 @@ class LexicalMatcher:
     def outside_factor(self, q: dict[str, float], sims: dict[str, float]) -> float:
         """Below 1 when the query ``q`` reads more like a question the venue does not answer
         (outside.yaml) than like any of its own: (best own / best outside) ** OUTSIDE_POWER."""
-        if not self.outside_examples:
-            return 1.0
-        outside = self._nearest(q, self.outside_examples, self.outside_postings).get(OUTSIDE, 0.0)
+        outside = self._nearest_outside(q)
         own = max(sims.values(), default=0.0)
         return 1.0 if outside <= own else (own / outside) ** self.OUTSIDE_POWER
+
+    def _nearest_outside(self, q: dict[str, float]) -> float:
+        """Similarity of the query ``q`` to the nearest outside.yaml question (0 when there is none)."""
+        return self._nearest(q, self.outside_examples, self.outside_postings).get(OUTSIDE, 0.0)
 
     def plain_match(self, text: str, lang: str) -> tuple[str | None, float, float]:
         """The intent the words alone come nearest (no factors, no context), that similarity, and the
@@ -285,9 +287,7 @@ class LexicalMatcher:
         q = self._query_of(self.prepare(text, lang), lang)
         sims = self.similarities_of(q)
         best = max(sims, key=lambda i: (sims[i], i), default=None)
-        outside = self._nearest(q, self.outside_examples, self.outside_postings).get(OUTSIDE, 0.0) \
-            if self.outside_examples else 0.0
-        return best, sims.get(best, 0.0) if best else 0.0, outside
+        return best, sims.get(best, 0.0) if best else 0.0, self._nearest_outside(q)
 
     def words_and_model_agree(self, text: str, lang: str) -> str | None:  # noqa: ARG002
         """Never any: with no model there is nothing to agree with."""
