@@ -603,9 +603,9 @@ def test_a_question_about_a_topic_that_asks_one_kind_of_detail_gets_that_follow_
     assert service.new_session().handle("礼拜六最晚几点能取号").intent == "ticket-cutoff.saturday"
     # how big: the exhibits' `size` and `height`; Korean 얼마나 "how" is not 얼마 "how much"
     sizes = [asked_kinds(q, lang) for q, lang in (("老城模型有多大", "zh"), ("how tall is the ding", "en"),
-                                                  ("모형은 얼마나 커요?", "ko"), ("얼마예요?", "ko"), ("얼마나 걸려요?", "ko"))]
-    assert sizes == [[("size", "height")], [("size", "height")], [("size", "height")], [("price", "fee")],
-                     [("how-long", "duration")]]
+                                                  ("모형은 얼마나 커요?", "ko"), ("옥종은 얼마나 큰가요?", "ko"),
+                                                  ("얼마예요?", "ko"), ("얼마나 걸려요?", "ko"))]
+    assert sizes == [[("size", "height")]] * 4 + [[("price", "fee")], [("how-long", "duration")]]
     # how many people: the group tour's and the guided tour's `capacity`, in every language
     people = [asked_kinds(q, lang) for q, lang in (("一个团最多几个人", "zh"), ("how many people can join", "en"),
                                                    ("몇 명까지 돼요?", "ko"), ("几点开门", "zh"))]
