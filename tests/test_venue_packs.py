@@ -181,6 +181,17 @@ def test_a_topic_the_lexicon_has_no_word_for_is_named_by_the_shortest_question_o
     assert service.subject_of("marriage-special-days", "en") is None  # "14 February?" is too little of the title
 
 
+def test_the_x_one_names_what_the_noun_of_the_topic_in_context_makes_it() -> None:
+    """"and the taiwan one" after the Hong Kong permit is the Taiwan permit: "one" stands for the
+    permit, and "taiwan permit" is a lexicon word for it. Alone, or with no determiner, it names nothing."""
+    service = DialogEngine(load_pack(VENUES / "binjiang-service-center")).lexical
+    question = "and the taiwan one, how long for that"
+    assert service.names_subject_in_context("taiwan-permit", question, "en", "hk-macau-permit")
+    assert not service.names_subject("taiwan-permit", question, "en")
+    assert not service.names_subject_in_context("taiwan-permit", "which one is it", "en", "hk-macau-permit")
+    assert not service.names_subject_in_context("taiwan-permit", "台湾那个呢", "zh", None)
+
+
 def test_a_follow_up_counts_its_topic_named_when_the_question_names_its_subject() -> None:
     """"护照几天能下来" shares few words with the passport topic's own questions, but names what it is
     about (护照, from the lexicon): its processing-time follow-up keeps its full weight and is

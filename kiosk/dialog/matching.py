@@ -455,6 +455,12 @@ class LexicalMatcher:
         padded = f" {prepared} "
         return any(_contains(padded, s, lang) for s in self._subjects.get((intent_id, lang), ()))
 
+    def names_subject_in_context(self, intent_id: str, text: str, lang: str, ctx_topic: str | None) -> bool:
+        """:meth:`names_subject`, with "one" read as the noun of the topic in context (see :func:`one_as`):
+        "and the taiwan one, how long for that" after the Hong Kong permit names the Taiwan permit."""
+        head = (self.subject_of(ctx_topic, lang) or "").split()[-1:] if ctx_topic else []
+        return self.names_subject(intent_id, one_as(text, lang, head[0]) if head else text, lang)
+
     def same_subject(self, one: str, other: str, lang: str) -> bool:
         """Whether two topics are about the same thing in the lexicon's words (replacing and applying for
         the social security card)."""
@@ -508,6 +514,14 @@ def points_back(text: str, lang: str) -> bool:
     # "where do I get one": a sentence ending in "one" (not "this one", "which one") points back too
     ends_in_one = words.endswith(" one") and not re.search(r"\b(?:which|what|any|every|no|each|some)\s+one$", words)
     return ends_in_one or any(f" {p} " in f" {words} " for p in pointers)
+
+
+def one_as(text: str, lang: str, head: str) -> str:
+    """English "the taiwan one" with ``head`` (the noun of what was just said) for "one": after the
+    Hong Kong permit it is "the taiwan permit". Other languages and other texts are returned as they are."""
+    if lang != "en" or not head:
+        return text
+    return re.sub(r"\b(the|a|an|this|that)\s+([a-z][a-z'-]*)\s+one\b", rf"\1 \2 {head}", text, flags=re.IGNORECASE)
 
 
 def _contains(padded: str, words: str, lang: str) -> bool:

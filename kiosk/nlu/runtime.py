@@ -201,8 +201,8 @@ class CombinedMatcher:
         if best is None or best.split(".")[0] == ctx_topic:
             return
         spoken_of = self.lexical.followups_speak_of(ctx_topic, best.split(".")[0], lang)
-        if self.lexical.names_subject(best.split(".")[0], text, lang) and not spoken_of:
-            return  # "and the jade cong, where's that"
+        if self.lexical.names_subject_in_context(best.split(".")[0], text, lang, ctx_topic) and not spoken_of:
+            return  # "and the jade cong, where's that"; "and the taiwan one" after the Hong Kong permit
         read = self.reading_in_context(text, lang, ctx_topic)
         if read is None:  # no topic or flow of the pack in context
             return
