@@ -8,6 +8,7 @@ import pytest
 from kiosk.dialog.engine import HANDOFF, REPHRASE, DialogEngine
 from kiosk.dialog.kinds import asked_kinds
 from kiosk.dialog.matching import Candidate
+from kiosk.dialog.records import asks_for_record
 from kiosk.dialog.privacy import redact
 from kiosk.dialog.text import detect_lang, normalize
 from kiosk.pack.loader import load_pack
@@ -324,6 +325,10 @@ def test_a_question_about_the_visitors_own_records_is_not_answered_by_a_topic_wr
     english = engine.new_session().handle("has my ID card application been approved")
     assert english.state == "handoff" and "look up" in english.text
     assert engine.new_session().handle("我的身份证过期了怎么办").intent == "id-card.renewal"  # not a record question
+    for own_number in ("我忘了我的身份证号 能帮我查查吗", "can you tell me my ID number, I forgot it"):
+        assert engine.new_session().handle(own_number).state == "handoff"  # only the visitor's record holds it
+    assert asks_for_record("没带身份证 报身份证号行不行", "zh") is False  # asks what to do, not for the number
+    assert asks_for_record("do I need my ID number to book", "en") is False
 
     flows = mini_pack_dir / "flows.yaml"
     flows.write_text(flows.read_text(encoding="utf-8").replace(
