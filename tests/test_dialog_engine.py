@@ -720,6 +720,22 @@ def test_an_unsure_where_after_a_topic_is_its_places_answer_when_that_is_offered
     assert s.handle("吸烟区在哪").state in (REPHRASE, HANDOFF)
 
 
+def test_a_day_asked_after_a_topic_is_that_topics_follow_up_that_names_the_days() -> None:
+    """After the marriage registration, "周六能办吗" is not the centre's Saturday services: the
+    registration has no Saturday follow-up, and its hours follow-up (the marriage office's hours,
+    "周一到周五") is the one whose answer names the days. Asked first, it is the centre's."""
+    from kiosk.dialog.kinds import names_days
+
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    for first, day in (("我们俩想登记结婚", "周六能办吗"), ("can we get married here", "can we come on a saturday")):
+        session = engine.new_session()
+        session.handle(first)
+        assert session.handle(day).intent == "marriage-hours"
+    assert engine.new_session().handle("周六能办吗").intent == "saturday-services"
+    assert names_days("婚姻登记处周一到周五办公", "zh") and names_days("open Monday to Friday", "en")
+    assert not names_days("每年5月20日和2月14日会加开名额", "zh")
+
+
 def test_the_topic_before_is_not_gone_back_to_for_a_kind_of_follow_up_the_topic_now_has_too() -> None:
     """After the passport's fee and then the Hong Kong-Macau permit, "要几天" is the permit's how-long:
     the passport (the topic before) is gone back to only for a kind of follow-up the permit lacks."""

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.dialog.kinds import ASKING_WORDS, KindWords, answer_holds, asked_kinds, place_pointed_back
+from kiosk.dialog.kinds import ASKING_WORDS, KindWords, answer_holds, asked_kinds, names_days, place_pointed_back
 from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
@@ -295,7 +295,8 @@ class Session:
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
         place = self._place_pointed_back(top.intent, text, lang) \
             or self._place_in_context(top.intent, text, lang) or self._detail_asked(top.intent, text, lang) \
-            or self._own_place_asked(top.intent, text, lang) or self._detail_told_next_door(top.intent, text, lang)
+            or self._own_place_asked(top.intent, text, lang) or self._detail_told_next_door(top.intent, text, lang) \
+            or self._days_told_in_context(top.intent, text, lang)
         return self._answer(place or self._wider_when_asked_again(top.intent, lang), top.confidence, lang)
 
     def _leans_on_context(self, intent: str) -> bool:
@@ -415,6 +416,19 @@ class Session:
         found = [f for t in self.engine.pack.topics if t.id != intent and t.places == topic.places
                  for f in _of_kind(t, kinds[0])]
         return found[0] if len(found) == 1 else None
+
+    def _days_told_in_context(self, intent: str, text: str, lang: str) -> str | None:
+        """A question about Saturday or the weekend in a topic's context, read as another topic, when the
+        topic in context has no follow-up for that day and its answer names no day: the one follow-up of
+        that topic whose answer names the days. "礼拜六能去领不" after the marriage registration's photos
+        is the marriage office's hours ("周一到周五"), not the centre's Saturday services."""
+        ctx = self.engine.pack.topic(self.context.split(".")[0]) if self.context else None
+        weekend = ("saturday", "weekend")
+        if ctx is None or intent.split(".")[0] == ctx.id or asked_kinds(text, lang) != [weekend] \
+                or _of_kind(ctx, weekend) or names_days(ctx.answer.get(lang, ""), lang):
+            return None
+        telling = [f.id for f in ctx.followups if names_days((self.engine.answer_of(f.id, lang) or ("",))[0], lang)]
+        return telling[0] if len(telling) == 1 else None
 
     def _detail_asked(self, intent: str, text: str, lang: str) -> str | None:
         """A question about a topic that asks one kind of detail (where it is, what it costs, how big it

@@ -71,6 +71,17 @@ NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
 }
 
 
+# Days of the week named in an answer: "婚姻登记处周一到周五办公" tells which days the office works.
+DAY_WORDS = {"zh": r"[周礼拜星期][一二三四五六日天末]", "en": r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b",
+             "ko": r"[월화수목금토일]요일|주말"}
+
+
+def names_days(text: str, lang: str) -> bool:
+    """Whether ``text`` names a day of the week (see DAY_WORDS)."""
+    pattern = DAY_WORDS.get(lang)
+    return bool(pattern and re.search(pattern, text.lower()))
+
+
 # Words that point back to the place of what was just said, by what they point to: "那个厅里还有别的啥"
 # after the old town model is its hall, "what else is on that floor?" after the tapestry is its floor.
 THAT_PLACE: dict[str, dict[str, tuple[str, ...]]] = {
