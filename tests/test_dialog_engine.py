@@ -720,6 +720,27 @@ def test_an_unsure_where_after_a_topic_is_its_places_answer_when_that_is_offered
     assert s.handle("吸烟区在哪").state in (REPHRASE, HANDOFF)
 
 
+def test_a_short_and_x_question_naming_a_topic_by_its_title_moves_to_that_topic() -> None:
+    """"버스는요?" after the metro is the bus (the parking's coach follow-up says "관광버스는요", which
+    the model reads it as); "What about buses?" too. After the parking, whose coach follow-up's own
+    questions say 버스, the follow-up keeps it."""
+    from kiosk.dialog.text import switch_core
+
+    assert [switch_core(q, lang) for q, lang in (("那公交呢", "zh"), ("버스는요?", "ko"), ("What about buses?", "en"),
+                                                  ("公交车在哪", "zh"), ("버스 몇 번 타요?", "ko"))] \
+        == ["公交", "버스", "bus", None, None]
+    engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))
+    for first, then, expected in (("지하철 타고 어떻게 가요?", "버스는요?", "bus"),
+                                  ("How do I get here on the metro?", "What about buses?", "bus"),
+                                  ("地铁怎么坐", "那公交呢", "bus"), ("주차장 있어요?", "관광버스는요?", "coach-parking")):
+        session = engine.new_session()
+        session.handle(first)
+        assert session.handle(then).intent == expected, then
+    session = engine.new_session()
+    session.handle("주차장 있어요?")
+    assert session._switched_to("버스는요?", "ko") is None  # the coach follow-up's questions say 버스
+
+
 def test_a_day_asked_after_a_topic_is_that_topics_follow_up_that_names_the_days() -> None:
     """After the marriage registration, "周六能办吗" is not the centre's Saturday services: the
     registration has no Saturday follow-up, and its hours follow-up (the marriage office's hours,

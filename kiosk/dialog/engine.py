@@ -16,7 +16,7 @@ from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
-from kiosk.dialog.text import detect_lang, has_cjk, normalize
+from kiosk.dialog.text import detect_lang, en_stem, has_cjk, normalize, switch_core
 from kiosk.pack.model import Flow, Topic, VenuePack
 
 ANSWERED, ASKING, CLARIFYING, REPHRASE, HANDOFF, SOCIAL = (
@@ -148,6 +148,12 @@ def _of_kind(topic: Topic, kind: tuple[str, ...]) -> list[str]:
     return [f.id for f in topic.followups if f.id.split(".", 1)[1] in kind]
 
 
+def _title_words(title: str, lang: str) -> str:
+    """A title as :func:`kiosk.dialog.text.switch_core` gives what a question names: normalised, English stemmed."""
+    words = normalize(title, lang)
+    return " ".join(en_stem(w) for w in words.split()) if lang == "en" else words.strip()
+
+
 def _floor_titled(pack: VenuePack, topic: Topic | None) -> str | None:
     """The floor ``topic`` is titled as ("三楼": the museum's floor-3f topic), if it is one."""
     titles = set(topic.title.values()) if topic is not None else set()
@@ -231,7 +237,25 @@ class Session:
             top_conf = ranked[0].confidence if ranked else 0.0
             if case and case != self.context and top_conf < 0.9:
                 return self._answer(case, max(top_conf, 0.8), lang)
+        switched = self._switched_to(text, lang)
+        if switched and (not ranked or ranked[0].intent.split(".")[0] != switched):
+            return self._answer(switched, max([c.confidence for c in ranked if c.intent == switched] + [0.8]), lang)
         return self._decide(ranked, text, lang)
+
+    def _switched_to(self, text: str, lang: str) -> str | None:
+        """The topic a short "and X?" question names by its title ("那公交呢", "버스는요?", "what about
+        buses?" after the metro: the bus), unless the topic in context has a follow-up whose own questions
+        say X ("관광버스는요" after the parking is its coach follow-up), or X is the topic in context."""
+        core = switch_core(text, lang)
+        if not core:
+            return None
+        named = [t.id for t in self.engine.pack.topics if core == _title_words(t.title.get(lang, ""), lang)]
+        ctx = self.engine.pack.topic(self.context.split(".")[0]) if self.context else None
+        if len(named) != 1 or (ctx is not None and named[0] == ctx.id):
+            return None
+        if ctx is not None and any(core in normalize(q, lang) for f in ctx.followups for q in f.questions.get(lang, [])):
+            return None
+        return named[0]
 
     def _pack_answers(self, text: str, lang: str) -> bool:
         """Whether a question that asks for a person is one of the pack's own, answered with

@@ -75,3 +75,22 @@ def en_stem(word: str) -> str:
             stem = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             break
     return stem[:-1] if stem.endswith("e") and not stem.endswith("ee") and len(stem) >= 4 else stem
+
+
+# The short question that moves a conversation to something else: "那公交呢", "버스는요?", "and the bus?"
+_SWITCH = {
+    "zh": re.compile(r"^(?:那|那么|那要是|还有)(.+?)(?:呢|咋样|怎么样)?$|^(.+?)(?:呢)$"),
+    "en": re.compile(r"^(?:and|so|ok|okay)?\s*(?:what|how) about (?:the |a |an )?(.+?)$|^and (?:the |a |an )?(.+?)$"),
+    "ko": re.compile(r"^(?:그럼|그러면|그리고)?\s*(.+?)(?:은요|는요|도요)$"),
+}
+
+
+def switch_core(text: str, lang: str) -> str | None:
+    """What a short "and X?" question names, normalised (English words stemmed): "那公交呢" -> 公交,
+    "버스는요?" -> 버스, "What about buses?" -> bus. None for any other question."""
+    pattern = _SWITCH.get(lang)
+    found = pattern.match(normalize(text, lang)) if pattern else None
+    core = next((g for g in found.groups() if g), None) if found else None
+    if not core:
+        return None
+    return " ".join(en_stem(w) for w in core.split()) if lang == "en" else core.strip()
