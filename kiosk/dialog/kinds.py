@@ -72,7 +72,7 @@ NOT_ASKING: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
 
 
 # Days of the week named in an answer: "婚姻登记处周一到周五办公" tells which days the office works.
-DAY_WORDS = {"zh": r"[周礼拜星期][一二三四五六日天末]", "en": r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b",
+DAY_WORDS = {"zh": r"(?:周|星期|礼拜)[一二三四五六日天末]", "en": r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b",
              "ko": r"[월화수목금토일]요일|주말"}
 
 

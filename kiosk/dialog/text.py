@@ -79,7 +79,7 @@ def en_stem(word: str) -> str:
 
 # The short question that moves a conversation to something else: "那公交呢", "버스는요?", "and the bus?"
 _SWITCH = {
-    "zh": re.compile(r"^(?:那|那么|那要是|还有)(.+?)(?:呢|咋样|怎么样)?$|^(.+?)(?:呢)$"),
+    "zh": re.compile(r"^(?:那要是|那么|那|还有)(.+?)(?:呢|咋样|怎么样)?$|^(.+?)(?:呢)$"),
     "en": re.compile(r"^(?:and|so|ok|okay)?\s*(?:what|how) about (?:the |a |an )?(.+?)$|^and (?:the |a |an )?(.+?)$"),
     "ko": re.compile(r"^(?:그럼|그러면|그리고)?\s*(.+?)(?:은요|는요|도요)$"),
 }
