@@ -52,7 +52,7 @@ ASKING_WORDS: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
                    "en": (r"\bbook(?:ing)?\b", r"\bappointment", r"\breserv"), "ko": ("예약",)},
     ("saturday", "weekend"): {"zh": ("周六", "星期六", "礼拜六", "周末", "双休日"),
                               "en": (r"\bsaturdays?\b", r"\bweekends?\b"), "ko": ("토요일", "주말")},
-    ("when",): {"zh": ("什么时候", "啥时候", "几月份"), "en": (r"\bwhen\b",), "ko": ("언제",)},
+    ("when",): {"zh": ("什么时候", "啥时候", "几月份", "挂出来", "展出来", "展出了没", "在展吗"), "en": (r"\bwhen\b",), "ko": ("언제",)},
     ("age", "year"): {"zh": ("哪个朝代", "什么朝代", "哪朝", "什么年代", "哪个年代", "多少年了", "有多老", "哪个皇帝"),
                "en": (r"\bhow old\b", r"\b(?:what|which) (?:dynasty|period|century|era)\b", r"\bage\b"),
                "ko": ("어느 시대", "어느 왕조", "몇 살", "얼마나 오래된", "몇 년 됐")},
