@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main as kiosk_main
+from kiosk.dialog.engine import DialogEngine
 from kiosk.dialog.factory import build_engine
 from kiosk.dialog.matching import LexicalMatcher, LexicalScores
 from kiosk.nlu.artifacts import REQUIRED, model_dir
@@ -585,3 +586,25 @@ def test_a_long_chinese_question_is_scored_as_the_question_told_within_it(traine
     assert long_.score == pytest.approx(2 * short.score, abs=1e-3) and english.score == short.score
     low = build_engine(load_pack(trained_dir))[0].low_confidence
     assert short.confidence < low < long_.confidence
+
+
+def test_in_a_topics_context_another_topic_named_by_its_title_and_read_as_it_is_that_topic(trained_dir: Path,
+                                                                                            monkeypatch) -> None:
+    """"听说你们馆徽就是照它画的" after the bronze ding is the emblem: it says the emblem's title, and
+    the model reads it as the emblem on its own, though "它" points back. Not without the title said,
+    nor when a follow-up of the topic in context reads like that topic, nor without a model."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    engine = DialogEngine(load_pack(trained_dir))
+    engine.matcher = matcher
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: {**zero, "restroom": 0.5, "ticket-price": 0.2})
+    session = engine.new_session()
+    session.context = "ticket-refund"
+    assert session._titled_in_context("听说卫生间就挨着它", "zh") == "restroom"
+    assert session._titled_in_context("听说就挨着它", "zh") is None
+    assert "restroom" in matcher.runtime.lookalikes["ticket-price.students"]  # so after the ticket price:
+    session.context = "ticket-price"
+    assert session._titled_in_context("听说卫生间就挨着它", "zh") is None
+    lexical_only = DialogEngine(load_pack(trained_dir)).new_session()
+    lexical_only.context = "ticket-refund"
+    assert lexical_only._titled_in_context("听说卫生间就挨着它", "zh") is None

@@ -237,7 +237,7 @@ class Session:
             top_conf = ranked[0].confidence if ranked else 0.0
             if case and case != self.context and top_conf < 0.9:
                 return self._answer(case, max(top_conf, 0.8), lang)
-        switched = self._switched_to(text, lang)
+        switched = self._switched_to(text, lang) or self._titled_in_context(text, lang)
         if switched and (not ranked or ranked[0].intent.split(".")[0] != switched):
             return self._answer(switched, max([c.confidence for c in ranked if c.intent == switched] + [0.8]), lang)
         return self._decide(ranked, text, lang)
@@ -256,6 +256,27 @@ class Session:
         if ctx is not None and any(core in normalize(q, lang) for f in ctx.followups for q in f.questions.get(lang, [])):
             return None
         return named[0]
+
+    def _titled_in_context(self, text: str, lang: str) -> str | None:
+        """In a topic's context, the other topic a question names by its whole title and the intent model
+        reads it as on its own: "听说你们馆徽就是照它画的" after the bronze ding is the emblem (馆徽),
+        though "它" points back to the ding. Not a topic the context's follow-ups read like ("能拍照吗"
+        after the scroll is its photo follow-up, not the photography topic); never without a model."""
+        runtime = getattr(self.engine.matcher, "runtime", None)
+        ctx_id = self.context.split(".")[0] if self.context else None
+        if runtime is None or ctx_id is None:
+            return None
+        reading = runtime.probabilities(text, lang)
+        topic = self.engine.pack.topic(max(reading, key=lambda i: reading[i])) if reading else None
+        if topic is None or topic.id == ctx_id:
+            return None
+        title = _title_words(topic.title.get(lang, ""), lang)
+        said = normalize(text, lang) if lang != "en" else _title_words(text, lang)
+        if len(title) < 2 or not (f" {title} " in f" {said} " if lang == "en" else title in said):
+            return None
+        if any(topic.id in alike for f, alike in runtime.lookalikes.items() if f.split(".")[0] == ctx_id):
+            return None
+        return topic.id
 
     def _pack_answers(self, text: str, lang: str) -> bool:
         """Whether a question that asks for a person is one of the pack's own, answered with
