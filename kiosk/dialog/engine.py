@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kiosk.dialog.kinds import ASKING_WORDS, KindWords, answer_holds, asked_kinds, names_days, place_pointed_back
-from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate
+from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate, contains_words
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
-from kiosk.dialog.text import detect_lang, en_stem, has_cjk, normalize, switch_core
+from kiosk.dialog.text import detect_lang, has_cjk, normalize, stemmed, switch_core
 from kiosk.pack.model import Flow, Topic, VenuePack
 
 ANSWERED, ASKING, CLARIFYING, REPHRASE, HANDOFF, SOCIAL = (
@@ -148,12 +148,6 @@ def _of_kind(topic: Topic, kind: tuple[str, ...]) -> list[str]:
     return [f.id for f in topic.followups if f.id.split(".", 1)[1] in kind]
 
 
-def _title_words(title: str, lang: str) -> str:
-    """A title as :func:`kiosk.dialog.text.switch_core` gives what a question names: normalised, English stemmed."""
-    words = normalize(title, lang)
-    return " ".join(en_stem(w) for w in words.split()) if lang == "en" else words.strip()
-
-
 def _floor_titled(pack: VenuePack, topic: Topic | None) -> str | None:
     """The floor ``topic`` is titled as ("三楼": the museum's floor-3f topic), if it is one."""
     titles = set(topic.title.values()) if topic is not None else set()
@@ -242,6 +236,10 @@ class Session:
             return self._answer(switched, max([c.confidence for c in ranked if c.intent == switched] + [0.8]), lang)
         return self._decide(ranked, text, lang)
 
+    def _topic_in_context(self) -> Topic | None:
+        """The topic the conversation is about (None before one, or for a flow)."""
+        return self.engine.pack.topic(self.context.split(".")[0]) if self.context else None
+
     def _switched_to(self, text: str, lang: str) -> str | None:
         """The topic a short "and X?" question names by its title ("那公交呢", "버스는요?", "what about
         buses?" after the metro: the bus), unless the topic in context has a follow-up whose own questions
@@ -249,8 +247,8 @@ class Session:
         core = switch_core(text, lang)
         if not core:
             return None
-        named = [t.id for t in self.engine.pack.topics if core == _title_words(t.title.get(lang, ""), lang)]
-        ctx = self.engine.pack.topic(self.context.split(".")[0]) if self.context else None
+        named = [t.id for t in self.engine.pack.topics if core == stemmed(t.title.get(lang, ""), lang)]
+        ctx = self._topic_in_context()
         if len(named) != 1 or (ctx is not None and named[0] == ctx.id):
             return None
         if ctx is not None and any(core in normalize(q, lang) for f in ctx.followups for q in f.questions.get(lang, [])):
@@ -270,9 +268,9 @@ class Session:
         topic = self.engine.pack.topic(max(reading, key=lambda i: reading[i])) if reading else None
         if topic is None or topic.id == ctx_id:
             return None
-        title = _title_words(topic.title.get(lang, ""), lang)
-        said = normalize(text, lang) if lang != "en" else _title_words(text, lang)
-        if len(title) < 2 or not (f" {title} " in f" {said} " if lang == "en" else title in said):
+        title = stemmed(topic.title.get(lang, ""), lang)
+        said = stemmed(text, lang)
+        if len(title) < 2 or not contains_words(f" {said} ", title, lang):
             return None
         if any(topic.id in alike for f, alike in runtime.lookalikes.items() if f.split(".")[0] == ctx_id):
             return None
@@ -467,7 +465,7 @@ class Session:
         topic in context has no follow-up for that day and its answer names no day: the one follow-up of
         that topic whose answer names the days. "礼拜六能去领不" after the marriage registration's photos
         is the marriage office's hours ("周一到周五"), not the centre's Saturday services."""
-        ctx = self.engine.pack.topic(self.context.split(".")[0]) if self.context else None
+        ctx = self._topic_in_context()
         weekend = ("saturday", "weekend")
         if ctx is None or intent.split(".")[0] == ctx.id or asked_kinds(text, lang) != [weekend] \
                 or _of_kind(ctx, weekend) or names_days(ctx.answer.get(lang, ""), lang):

@@ -426,7 +426,7 @@ class LexicalMatcher:
         for item in [*pack.topics, *pack.flows]:
             for lang, title in item.title.items():
                 prepared = f" {self.prepare(title, lang)} "
-                found = frozenset(m for m in mains.get(lang, ()) if m and _contains(prepared, m, lang))
+                found = frozenset(m for m in mains.get(lang, ()) if m and contains_words(prepared, m, lang))
                 subjects[(item.id, lang)] = found or frozenset([prepared.strip()])
                 if found:
                     nameable.add((item.id, lang))
@@ -438,7 +438,7 @@ class LexicalMatcher:
     def _own_name(self, questions: list[str], prepared_title: str, lang: str) -> str | None:
         """The shortest of a topic's own questions that its (prepared, spaced) title holds, at least half of it."""
         own = [q for q in (self.prepare(q, lang) for q in questions)
-               if q and 2 * len(q) >= len(prepared_title.strip()) and _contains(prepared_title, q, lang)]
+               if q and 2 * len(q) >= len(prepared_title.strip()) and contains_words(prepared_title, q, lang)]
         return min(own, key=len) if own else None
 
     def subject_of(self, intent_id: str, lang: str) -> str | None:
@@ -453,7 +453,7 @@ class LexicalMatcher:
     def _names_subject(self, intent_id: str, prepared: str, lang: str) -> bool:
         """:meth:`names_subject` on already prepared text."""
         padded = f" {prepared} "
-        return any(_contains(padded, s, lang) for s in self._subjects.get((intent_id, lang), ()))
+        return any(contains_words(padded, s, lang) for s in self._subjects.get((intent_id, lang), ()))
 
     def names_subject_in_context(self, intent_id: str, text: str, lang: str, ctx_topic: str | None) -> bool:
         """:meth:`names_subject`, with "one" read as the noun of the topic in context (see :func:`one_as`):
@@ -481,7 +481,7 @@ class LexicalMatcher:
         "签注多少钱" is its fee follow-up's question, though 签注 is the endorsement's subject."""
         wording = self._followup_wording.get((topic_id, lang), "")
         subjects = self._subjects.get((other_id, lang), ()) if (other_id, lang) in self._nameable else ()
-        return any(_contains(wording, s, lang) for s in subjects)
+        return any(contains_words(wording, s, lang) for s in subjects)
 
     def match_case(self, flow_id: str, text: str, lang: str) -> str | None:
         """The case of ``flow_id`` named in ``text`` (longest keyword wins), or None."""
@@ -524,7 +524,7 @@ def one_as(text: str, lang: str, head: str) -> str:
     return re.sub(r"\b(the|a|an|this|that)\s+([a-z][a-z'-]*)\s+one\b", rf"\1 \2 {head}", text, flags=re.IGNORECASE)
 
 
-def _contains(padded: str, words: str, lang: str) -> bool:
+def contains_words(padded: str, words: str, lang: str) -> bool:
     """Whether space-padded, prepared text holds ``words`` (whole words in English)."""
     return f" {words} " in padded if lang == "en" else words in padded
 

@@ -91,6 +91,10 @@ def switch_core(text: str, lang: str) -> str | None:
     pattern = _SWITCH.get(lang)
     found = pattern.match(normalize(text, lang)) if pattern else None
     core = next((g for g in found.groups() if g), None) if found else None
-    if not core:
-        return None
-    return " ".join(en_stem(w) for w in core.split()) if lang == "en" else core.strip()
+    return stemmed(core, lang) if core else None
+
+
+def stemmed(text: str, lang: str) -> str:
+    """``text`` normalised, its English words stemmed: how a title and what a question names are compared."""
+    words = normalize(text, lang)
+    return " ".join(en_stem(w) for w in words.split()) if lang == "en" else words
