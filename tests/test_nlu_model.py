@@ -10,7 +10,7 @@ import pytest
 from kiosk.cli import main as kiosk_main
 from kiosk.dialog.engine import DialogEngine
 from kiosk.dialog.factory import build_engine
-from kiosk.dialog.matching import LexicalMatcher, LexicalScores
+from kiosk.dialog.matching import Candidate, LexicalMatcher, LexicalScores
 from kiosk.nlu.artifacts import REQUIRED, model_dir
 from kiosk.nlu.examples import Example
 from kiosk.nlu.lookalikes import followup_lookalikes
@@ -608,3 +608,52 @@ def test_in_a_topics_context_another_topic_named_by_its_title_and_read_as_it_is_
     lexical_only = DialogEngine(load_pack(trained_dir)).new_session()
     lexical_only.context = "ticket-refund"
     assert lexical_only._titled_in_context("听说卫生间就挨着它", "zh") is None
+
+
+def test_an_unsure_kind_the_topic_in_context_lacks_is_the_follow_up_of_that_kind_the_model_reads(where_pack,
+                                                                                                monkeypatch) -> None:
+    """"一天一共能进多少人" after booking ahead asks a kind booking has no follow-up for: the model
+    reads it as the walk-in's capacity before any other intent (not before "I don't know"), so that
+    follow-up. Not a follow-up of another kind, not when the topic in context has one of that kind,
+    not without a model."""
+    root, matcher, _ = where_pack
+    engine = DialogEngine(load_pack(root))
+    engine.matcher = matcher
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    reading = {**zero, "__none__": 0.4, "ticket-price.where": 0.3, "ticket-price.students": 0.1}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: reading)
+    session = engine.new_session()
+    session.context = "opening-hours"
+    assert session._kind_read_elsewhere("那在哪里", "zh") == "ticket-price.where"
+    assert session._kind_read_elsewhere("学生多少钱", "zh") is None  # read as the students', a kind not asked
+    session.context = "ticket-refund"  # it has a 'where' of its own
+    assert session._kind_read_elsewhere("那在哪里", "zh") is None
+    lexical_only = DialogEngine(load_pack(root)).new_session()
+    lexical_only.context = "opening-hours"
+    assert lexical_only._kind_read_elsewhere("那在哪里", "zh") is None
+
+
+def test_an_unsure_question_the_model_reads_as_another_topic_alone_and_in_context_is_that_topic(trained_dir: Path,
+                                                                                               monkeypatch) -> None:
+    """"我儿子十岁 他也能办吗" after the Hong Kong-Macau permit: the children's permits come first among
+    the readings offered, and the model reads the question as them both alone and with the permit
+    named in front, so they are the answer. Not when the model reads another topic first, not the
+    topic in context again, not out of a context, not without a model."""
+    matcher, _ = load_matcher(load_pack(trained_dir))
+    engine = DialogEngine(load_pack(trained_dir))
+    engine.matcher = matcher
+    zero = dict.fromkeys(matcher.runtime.labels, 0.0)
+    reading = {**zero, "restroom": 0.4, "ticket-price": 0.2}
+    monkeypatch.setattr(matcher.runtime, "probabilities", lambda text, lang: reading)
+    ranked = [Candidate("restroom", 0.2, 0.3), Candidate("ticket-price", 0.19, 0.25)]
+    session = engine.new_session()
+    session.context = "opening-hours"
+    assert session._read_alike_offered(ranked, "我儿子十岁 他也能去吗", "zh") == "restroom"
+    assert session._read_alike_offered(ranked[1:], "我儿子十岁 他也能去吗", "zh") is None  # read as the restroom
+    session.context = "restroom"
+    assert session._read_alike_offered(ranked, "我儿子十岁 他也能去吗", "zh") is None
+    session.context = None
+    assert session._read_alike_offered(ranked, "我儿子十岁 他也能去吗", "zh") is None
+    lexical_only = DialogEngine(load_pack(trained_dir)).new_session()
+    lexical_only.context = "opening-hours"
+    assert lexical_only._read_alike_offered(ranked, "我儿子十岁 他也能去吗", "zh") is None

@@ -17,6 +17,7 @@ from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
 from kiosk.dialog.text import detect_lang, has_cjk, normalize, stemmed, switch_core
+from kiosk.nlu.examples import NONE_INTENT
 from kiosk.pack.model import Flow, Topic, VenuePack
 
 ANSWERED, ASKING, CLARIFYING, REPHRASE, HANDOFF, SOCIAL = (
@@ -322,7 +323,8 @@ class Session:
         if not ranked or ranked[0].confidence < self.engine.low_confidence:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
                 or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked) \
-                or self._agreed_offered(ranked, text, lang)
+                or self._agreed_offered(ranked, text, lang) or self._kind_read_elsewhere(text, lang) \
+                or self._read_alike_offered(ranked, text, lang)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -524,6 +526,38 @@ class Session:
             return None
         agreed = self.engine.matcher.words_and_model_agree(text, lang)
         return offered[0] if agreed is not None and offered[0].split(".")[0] == agreed else None
+
+    def _read_alike_offered(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
+        """An unsure question in a topic's context whose likeliest reading, close enough to offer, is of
+        another topic that the intent model reads it as first both on its own and with the topic in
+        context named in front: that reading. "我儿子十岁 他也能办吗" after the Hong Kong-Macau permit is
+        the children's permits; the words alone lean to the permit's fee."""
+        runtime = getattr(self.engine.matcher, "runtime", None)
+        offered = self._suggestions(ranked)
+        if self.context is None or runtime is None or not offered:
+            return None
+        base = offered[0].split(".")[0]
+        alone = runtime.probabilities(text, lang)
+        named = self.engine.reading_in_context(text, lang, self.context) or {}
+        firsts = {max(r, key=lambda i: r[i]).split(".")[0] for r in (alone, named) if r}
+        return offered[0] if firsts == {base} and base != self.context.split(".")[0] else None
+
+    def _kind_read_elsewhere(self, text: str, lang: str) -> str | None:
+        """An unsure question in a topic's context that asks one kind of detail (see ASKING_WORDS) the
+        topic has no follow-up for, nor own question asking it alone, which the intent model alone reads
+        as another topic's follow-up of that kind before any other intent of the pack: that follow-up.
+        "一天一共能进多少人" after how far ahead to book is the museum's daily number of visitors, the
+        walk-in's capacity, even though the model is as likely to know nothing of it."""
+        ctx = self._topic_in_context()
+        runtime = getattr(self.engine.matcher, "runtime", None)
+        kinds = asked_kinds(text, lang)
+        if ctx is None or runtime is None or len(kinds) != 1 or _of_kind(ctx, kinds[0]) \
+                or kinds[0] in self.engine.kinds.asked_by_topic(ctx.id, lang):
+            return None
+        reading = runtime.probabilities(text, lang)
+        best = max((i for i in reading if i != NONE_INTENT), key=lambda i: reading[i], default="")
+        base, _, kind = best.partition(".")
+        return best if kind in kinds[0] and base != ctx.id else None
 
     def _wider_when_asked_again(self, intent: str, lang: str) -> str:
         """The follow-up just answered, asked again in other words ("where" right after the passport's
