@@ -741,6 +741,26 @@ def test_a_short_and_x_question_naming_a_topic_by_its_title_moves_to_that_topic(
     assert session._switched_to("버스는요?", "ko") is None  # the coach follow-up's questions say 버스
 
 
+def test_the_usual_case_asked_after_a_special_one_is_the_topic_that_gives_the_special_ones_answer() -> None:
+    """The opening hours' 'summer' follow-up gives the summer late opening's answer: after that, "平时呢
+    平时几点停止进" is the opening hours' last entry (the kind just answered), "what about regular
+    days?" the opening hours. Without a usual-days word the special case keeps the question."""
+    from kiosk.dialog.text import asks_usual_case
+
+    assert [asks_usual_case(q, lang) for q, lang in (("平时呢", "zh"), ("and on regular days?", "en"), ("평소에는요?", "ko"),
+                                                      ("最晚几点进", "zh"), ("do you usually open late", "en"))] \
+        == [True, True, True, False, False]
+    engine = DialogEngine(load_pack(VENUES / "binjiang-museum"))
+    session = engine.new_session()
+    session.select("summer-late-opening.last-entry", "zh")
+    assert session._usual_case_of("平时呢 平时几点停止进", "zh") == "opening-hours.last-entry"
+    assert session._usual_case_of("最晚几点进", "zh") is None
+    session.select("summer-late-opening", "en")
+    assert session._usual_case_of("what about regular days?", "en") == "opening-hours"
+    session.select("bronze-ding", "zh")  # no topic gives the ding's answer as a follow-up
+    assert session._usual_case_of("平时呢", "zh") is None
+
+
 def test_a_day_asked_after_a_topic_is_that_topics_follow_up_that_names_the_days() -> None:
     """After the marriage registration, "周六能办吗" is not the centre's Saturday services: the
     registration has no Saturday follow-up, and its hours follow-up (the marriage office's hours,

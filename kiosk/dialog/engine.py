@@ -16,7 +16,7 @@ from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate,
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
-from kiosk.dialog.text import detect_lang, has_cjk, normalize, stemmed, switch_core
+from kiosk.dialog.text import asks_usual_case, detect_lang, has_cjk, normalize, stemmed, switch_core
 from kiosk.nlu.examples import NONE_INTENT
 from kiosk.pack.model import Flow, Topic, VenuePack
 
@@ -232,7 +232,7 @@ class Session:
             top_conf = ranked[0].confidence if ranked else 0.0
             if case and case != self.context and top_conf < 0.9:
                 return self._answer(case, max(top_conf, 0.8), lang)
-        switched = self._switched_to(text, lang) or self._titled_in_context(text, lang)
+        switched = self._usual_case_of(text, lang) or self._switched_to(text, lang) or self._titled_in_context(text, lang)
         if switched and (not ranked or ranked[0].intent.split(".")[0] != switched):
             return self._answer(switched, max([c.confidence for c in ranked if c.intent == switched] + [0.8]), lang)
         return self._decide(ranked, text, lang)
@@ -255,6 +255,21 @@ class Session:
         if ctx is not None and any(core in normalize(q, lang) for f in ctx.followups for q in f.questions.get(lang, [])):
             return None
         return named[0]
+
+    def _usual_case_of(self, text: str, lang: str) -> str | None:
+        """The usual case asked after a special one: in the context of a topic that one other topic
+        gives as a follow-up's answer (the summer late opening is the opening hours' 'summer'), a
+        question about the usual days ("平时呢 平时几点停止进") is that other topic's follow-up of the kind
+        just answered (the opening hours' last entry), else that topic."""
+        ctx = self._topic_in_context()
+        if ctx is None or not asks_usual_case(text, lang):
+            return None
+        usual = [t for t in self.engine.pack.topics if any(f.see == ctx.id for f in t.followups)]
+        if len(usual) != 1:
+            return None
+        kind = self.context.partition(".")[2]
+        same = self.engine.pack.followup(f"{usual[0].id}.{kind}") if kind else None
+        return same.id if same is not None and not same.see else usual[0].id
 
     def _titled_in_context(self, text: str, lang: str) -> str | None:
         """In a topic's context, the other topic a question names by its whole title and the intent model

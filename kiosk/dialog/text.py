@@ -77,6 +77,20 @@ def en_stem(word: str) -> str:
     return stem[:-1] if stem.endswith("e") and not stem.endswith("ee") and len(stem) >= 4 else stem
 
 
+# Words asking about the usual case, not the special one just told: "平时呢" after the summer late opening
+USUAL_CASE = {
+    "zh": re.compile(r"平时|平常|平日|往常"),
+    "en": re.compile(r"\b(?:on )?(?:normal|regular|ordinary|usual) days\b|\bthe rest of the year\b"),
+    "ko": re.compile(r"평소|평상시|보통 때"),
+}
+
+
+def asks_usual_case(text: str, lang: str) -> bool:
+    """Whether ``text`` asks about the usual case (see USUAL_CASE)."""
+    pattern = USUAL_CASE.get(lang)
+    return bool(pattern and pattern.search(normalize(text, lang)))
+
+
 # The short question that moves a conversation to something else: "那公交呢", "버스는요?", "and the bus?"
 _SWITCH = {
     "zh": re.compile(r"^(?:那要是|那么|那|还有)(.+?)(?:呢|咋样|怎么样)?$|^(.+?)(?:呢)$"),
