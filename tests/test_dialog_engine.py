@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.dialog.engine import HANDOFF, REPHRASE, DialogEngine
 from kiosk.dialog.kinds import asked_kinds
-from kiosk.dialog.matching import Candidate
+from kiosk.dialog.matching import Candidate, LexicalMatcher
 from kiosk.dialog.records import asks_for_record
 from kiosk.dialog.privacy import redact
 from kiosk.dialog.text import detect_lang, normalize
@@ -194,7 +194,8 @@ def test_a_sentence_that_only_contains_an_ordinal_is_read_as_a_question(engine: 
 
 def test_questions_the_venue_lists_as_outside_are_not_answered(mini_pack_dir) -> None:
     """A parking question reads like the ticket price until staff list parking in outside.yaml;
-    the ticket question itself is still answered."""
+    the ticket question itself is still answered. A question is judged on its own words: after the
+    Taiwan permit's fee, "Can I also apply for a US visa here?" is no more the pack's than asked first."""
     question = "How much is a parking ticket?"
     assert DialogEngine(load_pack(mini_pack_dir)).new_session().handle(question).intent == "ticket-price"
     (mini_pack_dir / "outside.yaml").write_text(
@@ -203,6 +204,10 @@ def test_questions_the_venue_lists_as_outside_are_not_answered(mini_pack_dir) ->
     reply = engine.new_session().handle(question)
     assert reply.intent is None and reply.state in ("rephrase", "handoff")
     assert engine.new_session().handle("How much is a ticket?").intent == "ticket-price"
+    # judged on its own words: the title the topic in context lends its follow-ups does not make it ours
+    service = LexicalMatcher(load_pack(VENUES / "binjiang-service-center"))
+    visa = "Can I also apply for a US visa here?"
+    assert service.scores(visa, "en", "taiwan-permit.fee").novelty == service.scores(visa, "en").novelty < 0.5
 
 
 def test_a_venue_wide_topics_follow_up_is_understood_without_naming_the_topic(mini_pack_dir) -> None:

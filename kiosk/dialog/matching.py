@@ -316,14 +316,16 @@ class LexicalMatcher:
             if subject or sims.get(flow_id, 0.0) >= self.CASE_BOOST_FROM:
                 sims[flow_id] = min(1.0, sims.get(flow_id, 0.0) + self.CASE_BOOST)
         ctx_topic = context.split(".")[0] if context else None
+        # words the pack never uses, or a question the venue lists as not its own: about something else.
+        # Judged on the question's own words, before the topic in context lends its title below: "Can I
+        # also apply for a US visa here?" after the Taiwan permit is as much the outside list's then.
+        novel = self.novelty.factor(text, lang) * self.outside_factor(q, sims)
         if ctx_topic:  # "在哪个展厅" after the bronze ding: read it as "铜鼎 在哪个展厅" too
             title = self.pack.title_of(ctx_topic, lang)
             for intent, sim in self.similarities(f"{title} {text}", lang).items():
                 if "." in intent and intent.split(".")[0] == ctx_topic and sim > sims.get(intent, 0.0):
                     sims[intent] = sim
         scored = []
-        # words the pack never uses, or a question the venue lists as not its own: about something else
-        novel = self.novelty.factor(text, lang) * self.outside_factor(q, sims)
         named = self._named_subjects({i.split(".")[0] for i in sims}, prepared, lang)
         context_weights = self.context_weights(sims, text, lang, ctx_topic, named)
         for intent, s in sims.items():
