@@ -102,10 +102,15 @@ class DialogEngine:
             return (_pick(case.answer, lang), list(case.places or flow.places)) if case else None
         return None
 
+    @property
+    def runtime(self) -> Any:
+        """The intent model the matcher runs (None for the lexical matcher alone)."""
+        return getattr(self.matcher, "runtime", None)
+
     def followup_reading(self, text: str, lang: str) -> dict[str, float]:
         """How much ``text`` reads as each intent on its own: the intent model's probabilities, or the
         lexical scores without a model."""
-        runtime = getattr(self.matcher, "runtime", None)
+        runtime = self.runtime
         return runtime.probabilities(text, lang) if runtime is not None else dict(self.lexical.scores(text, lang).ranked)
 
     def reading_in_context(self, text: str, lang: str, context: str) -> dict[str, float] | None:
@@ -276,7 +281,7 @@ class Session:
         reads it as on its own: "听说你们馆徽就是照它画的" after the bronze ding is the emblem (馆徽),
         though "它" points back to the ding. Not a topic the context's follow-ups read like ("能拍照吗"
         after the scroll is its photo follow-up, not the photography topic); never without a model."""
-        runtime = getattr(self.engine.matcher, "runtime", None)
+        runtime = self.engine.runtime
         ctx_id = self.context.split(".")[0] if self.context else None
         if runtime is None or ctx_id is None:
             return None
@@ -547,7 +552,7 @@ class Session:
         another topic that the intent model reads it as first both on its own and with the topic in
         context named in front: that reading. "我儿子十岁 他也能办吗" after the Hong Kong-Macau permit is
         the children's permits; the words alone lean to the permit's fee."""
-        runtime = getattr(self.engine.matcher, "runtime", None)
+        runtime = self.engine.runtime
         offered = self._suggestions(ranked)
         if self.context is None or runtime is None or not offered:
             return None
@@ -564,7 +569,7 @@ class Session:
         "一天一共能进多少人" after how far ahead to book is the museum's daily number of visitors, the
         walk-in's capacity, even though the model is as likely to know nothing of it."""
         ctx = self._topic_in_context()
-        runtime = getattr(self.engine.matcher, "runtime", None)
+        runtime = self.engine.runtime
         kinds = asked_kinds(text, lang)
         if ctx is None or runtime is None or len(kinds) != 1 or _of_kind(ctx, kinds[0]) \
                 or kinds[0] in self.engine.kinds.asked_by_topic(ctx.id, lang):
