@@ -803,3 +803,31 @@ def test_follow_ups_that_reach_the_top_score_in_context_keep_their_order_by_like
     s = engine.new_session()
     assert s.handle("铜鼎").intent == "bronze-ding"
     assert s.handle("在哪").intent == "bronze-ding.where"
+
+
+def test_a_question_told_after_a_story_is_read_alone(monkeypatch) -> None:
+    """"我爸去年动了个手术 医药费能在这报吗" is unsure as a whole (the operation leans to the hospital
+    questions the centre does not answer); the question alone is sure, and of the topic first offered
+    for the whole: that is the answer. Not when a clause before it asks (the rest is its reason), not
+    when the question alone is of another topic or not sure, not for one clause."""
+    from kiosk.dialog.text import asks, clauses
+
+    assert clauses("我带我妈来的，她今年八十二了 还得排队吗", "zh") == ["我带我妈来的", "她今年八十二了", "还得排队吗"]
+    assert clauses("I'm a teacher, can we get a guide?", "en") == ["I'm a teacher", "can we get a guide"]
+    assert [asks(c, lang) for c, lang in (("我带我妈来的", "zh"), ("还得排队吗", "zh"), ("得预约不", "zh"), ("咋约啊", "zh"),
+                                          ("想带几个伙计过来看看", "zh"), ("I'm a teacher", "en"), ("can we get a guide", "en"),
+                                          ("비행기 타요", "ko"), ("여권 빨리 돼요?", "ko"))] \
+        == [False, True, True, True, False, False, True, False, True]
+    engine = DialogEngine(load_pack(VENUES / "binjiang-service-center"))
+    alone = {"医药费能在这报吗": 0.9, "下周就要出国": 0.9, "我爸去年动了个手术 医药费能在这报吗": 0.1}
+    sure = {"医药费能在这报吗": 0.9}
+    monkeypatch.setattr(engine.matcher, "rank", lambda text, lang, context=None, top=5: [
+        Candidate("passport" if "出国" in text else "medical-reimbursement", 0.5, sure.get(text, alone.get(text, 0.1)))])
+    s = engine.new_session()
+    unsure = [Candidate("medical-reimbursement", 0.1, 0.1)]
+    assert s._question_after_story(unsure, "我爸去年动了个手术 医药费能在这报吗", "zh") == "medical-reimbursement"
+    assert s._question_after_story(unsure, "医药费能在这报吗", "zh") is None  # one clause: nothing told before
+    assert s._question_after_story([Candidate("passport", 0.1, 0.1)], "我爸去年动了个手术 医药费能在这报吗", "zh") is None
+    assert s._question_after_story([Candidate("passport", 0.1, 0.1)], "护照能加急不 下周就要出国", "zh") is None
+    sure["医药费能在这报吗"] = 0.6  # near enough to answer, not sure enough to leave the story out
+    assert s._question_after_story(unsure, "我爸去年动了个手术 医药费能在这报吗", "zh") is None

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kiosk.speech import visemes
-from kiosk.speech.asr import build_grammar, join_tokens, segment
+from kiosk.speech.asr import build_grammar, join_segments, join_tokens, segment
 from kiosk.speech.audio_source import resample
 from kiosk.speech.model_store import guess_lang
 from kiosk.speech.tts import split_sentences
@@ -21,6 +21,13 @@ def test_chinese_output_loses_the_spaces_between_words() -> None:
 def test_english_and_korean_keep_their_spaces() -> None:
     assert join_tokens("where is the  toilet", "en") == "where is the toilet"
     assert join_tokens("화장실 어디에 있어요", "ko") == "화장실 어디에 있어요"
+
+
+def test_a_pause_between_segments_becomes_a_comma() -> None:
+    """Vosk closes a segment where the speaker paused: the story told first stays apart from the question."""
+    assert join_segments(["我 爸 去年 动 了 个 手术", "医药费 能 在 这 报 吗", ""], "zh") == "我爸去年动了个手术，医药费能在这报吗"
+    assert join_segments(["[unk]", "洗手间 在 哪里"], "zh") == "洗手间在哪里"  # nothing heard: no pause kept
+    assert join_segments(["i fly next week", "can you help"], "en") == "i fly next week, can you help"
 
 
 def test_pack_words_are_split_into_model_words() -> None:

@@ -16,7 +16,7 @@ from kiosk.dialog.matching import Candidate, LexicalMatcher, Matcher, calibrate,
 from kiosk.dialog.privacy import contains_personal_data, redact, strip_masks
 from kiosk.dialog.records import RecordQuestions
 from kiosk.dialog.shared import SharedDialogs, load_shared_dialogs
-from kiosk.dialog.text import asks_usual_case, detect_lang, has_cjk, normalize, stemmed, switch_core
+from kiosk.dialog.text import asks, asks_usual_case, clauses, detect_lang, has_cjk, normalize, stemmed, switch_core
 from kiosk.nlu.examples import NONE_INTENT
 from kiosk.pack.model import Flow, Topic, VenuePack
 
@@ -67,6 +67,7 @@ class DialogEngine:
     SUGGEST_FROM = 0.05  # a topic under the answer threshold but at least this confident is offered to touch
     MAX_SUGGESTIONS = 3
     FLOW_CASE_FROM = 0.2  # a flow this confident, with its case named in the case's keywords, is answered
+    QUESTION_ALONE_FROM = 0.7  # a question told after a story, read alone this sure, is answered (_question_after_story)
     SURE_OVER_UNNAMED = 0.8  # a question of one kind naming no topic gets another answer only this sure
 
     def __init__(self, pack: VenuePack, matcher: Matcher | None = None, shared: SharedDialogs | None = None,
@@ -344,7 +345,7 @@ class Session:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
                 or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked) \
                 or self._agreed_offered(ranked, text, lang) or self._kind_read_elsewhere(text, lang) \
-                or self._read_alike_offered(ranked, text, lang)
+                or self._read_alike_offered(ranked, text, lang) or self._question_after_story(ranked, text, lang)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -561,6 +562,23 @@ class Session:
         named = self.engine.reading_in_context(text, lang, self.context) or {}
         firsts = {max(r, key=lambda i: r[i]).split(".")[0] for r in (alone, named) if r}
         return offered[0] if firsts == {base} and base != self.context.split(".")[0] else None
+
+    def _question_after_story(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
+        """An unsure question told after a story ("我爸去年动了个手术 医药费能在这报吗"): when the clauses
+        before it are statements and the question read alone, without them, is sure and of the topic
+        first offered for the whole, that reading. The story's words ("手术") lean to questions the
+        venue does not answer; the question asked does not. None when an earlier clause asks ("护照能
+        加急不 下周就要出国": what follows is the reason, not the question)."""
+        offered = self._suggestions(ranked)
+        parts = clauses(text, lang)
+        for k in range(1, len(parts) if offered else 0):
+            if asks(parts[k - 1], lang):
+                return None
+            alone = self.engine.matcher.rank(" ".join(parts[k:]), lang, self.context)
+            if alone and alone[0].confidence >= self.engine.low_confidence:
+                sure = alone[0].confidence >= self.engine.QUESTION_ALONE_FROM
+                return alone[0].intent if sure and alone[0].intent.split(".")[0] == offered[0].split(".")[0] else None
+        return None
 
     def _kind_read_elsewhere(self, text: str, lang: str) -> str | None:
         """An unsure question in a topic's context that asks one kind of detail (see ASKING_WORDS) the

@@ -112,3 +112,30 @@ def stemmed(text: str, lang: str) -> str:
     """``text`` normalised, its English words stemmed: how a title and what a question names are compared."""
     words = normalize(text, lang)
     return " ".join(en_stem(w) for w in words.split()) if lang == "en" else words
+
+
+
+# What ends a clause: punctuation, and in Chinese a space too (typed between clauses, or where the
+# recogniser heard a pause: see kiosk.speech.asr.join_segments); English and Korean space their words.
+_CLAUSE_END = {"zh": re.compile(r"[\s,，、。.？?！!；;：:]+")}
+_CLAUSE_END_DEFAULT = re.compile(r"[,，。.？?！!；;：:]+")
+# A clause phrased as a question: a question word, or a question particle (Chinese) or ? at its end,
+# or an English clause opening as questions do
+_QUESTION = {
+    "zh": re.compile(r"[吗么嘛呢不没?？]$|什么|啥|咋|怎么|怎样|多少|哪|谁|几[点号楼层天岁时月年]|多久|多长|多大|能不能"
+                     r"|可不可以|是不是|行不行|有没有|要不要|会不会"),
+    "en": re.compile(r"^(?:how|what|where|when|which|who|whom|whose|why|can|could|do|does|did|is|are|was|were|will"
+                     r"|would|should|may|shall|have|has|am)\b|\?$"),
+    "ko": re.compile(r"[?？]$|까$|어디|언제|얼마|뭐|무엇|누구|왜|어떻게|몇"),
+}
+
+
+def clauses(text: str, lang: str) -> list[str]:
+    """``text`` cut into its clauses (see _CLAUSE_END), empty ones left out."""
+    return [c.strip() for c in _CLAUSE_END.get(lang, _CLAUSE_END_DEFAULT).split(text) if c.strip()]
+
+
+def asks(clause: str, lang: str) -> bool:
+    """Whether one clause is phrased as a question, not as a statement ("我带我妈来的")."""
+    pattern = _QUESTION.get(lang)
+    return bool(pattern and pattern.search(clause.strip().lower()))

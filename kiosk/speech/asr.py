@@ -39,6 +39,14 @@ def join_tokens(text: str, lang: str) -> str:
     return text.strip()
 
 
+def join_segments(texts: list[str], lang: str) -> str:
+    """The texts of one utterance's segments (Vosk closes a segment where the speaker paused) as one
+    text, a comma where each pause was: "我爸去年动了个手术，医药费能在这报吗" keeps the story apart
+    from the question for the dialog engine (see kiosk.dialog.text.clauses)."""
+    pause = "，" if lang in SPACELESS_LANGS else ", "
+    return pause.join(t for t in (join_tokens(text, lang) for text in texts) if t)
+
+
 def segment(phrase: str, words: set[str], max_len: int = 12) -> list[str] | None:
     """Split one pack word/phrase into model words, longest match first; ``None`` if impossible.
 
@@ -160,11 +168,11 @@ class _Decoder:
     def partial(self) -> str:
         return json.loads(self.rec.PartialResult()).get("partial", "")
 
-    def finish(self) -> tuple[str, list[dict]]:
+    def finish(self) -> tuple[list[str], list[dict]]:
+        """The text of each segment, and every word heard."""
         self.segments.append(json.loads(self.rec.FinalResult()))
         words = [w for seg in self.segments for w in seg.get("result", [])]
-        text = " ".join(seg.get("text", "") for seg in self.segments if seg.get("text"))
-        return text, words
+        return [seg.get("text", "") for seg in self.segments], words
 
 
 def _mean_conf(words: list[dict]) -> float:
@@ -233,20 +241,20 @@ class StreamingRecognizer:
 
     def finish(self) -> Transcript:
         """The final transcript of this utterance; the recognizer is then ready for the next."""
-        free_text, free_words = self._free.finish()
-        result = Transcript(join_tokens(free_text, self.lang), self.lang, _mean_conf(free_words),
+        free_texts, free_words = self._free.finish()
+        result = Transcript(join_segments(free_texts, self.lang), self.lang, _mean_conf(free_words),
                             "free", free_words, vosk_endpoints=self._free.endpoints)
         if self._gram is not None:
             if self._worker is not None and self._queue is not None:
                 self._queue.put(None)
                 self._worker.join()
-            gram_text, gram_words = self._gram.finish()
-            result = self._choose(result, gram_text, gram_words)
+            gram_texts, gram_words = self._gram.finish()
+            result = self._choose(result, join_segments(gram_texts, self.lang), gram_words)
         self._start()
         return result
 
     def _choose(self, free: Transcript, gram_text: str, gram_words: list[dict]) -> Transcript:
-        gram = Transcript(join_tokens(gram_text, self.lang), self.lang, _mean_conf(gram_words), "grammar", gram_words)
+        gram = Transcript(gram_text, self.lang, _mean_conf(gram_words), "grammar", gram_words)
         has_unk = any(w.get("word") in UNK_TOKENS for w in gram_words)
         alt = {"free": free.text, "grammar": gram.text}
         # Vosk's confidences of free decoding stay high even on noise, so they do not pick the
