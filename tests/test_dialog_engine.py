@@ -831,3 +831,18 @@ def test_a_question_told_after_a_story_is_read_alone(monkeypatch) -> None:
     assert s._question_after_story([Candidate("passport", 0.1, 0.1)], "护照能加急不 下周就要出国", "zh") is None
     sure["医药费能在这报吗"] = 0.6  # near enough to answer, not sure enough to leave the story out
     assert s._question_after_story(unsure, "我爸去年动了个手术 医药费能在这报吗", "zh") is None
+
+
+def test_an_unsure_question_whose_likeliest_reading_is_a_follow_up_of_the_topic_in_context_is_that_follow_up() -> None:
+    """"我一个人能帮他们几个都约上不" after booking ahead is unsure, but the booking's party size comes first
+    among the readings offered: the conversation points to it. Not another topic's follow-up, not a
+    reading too far to offer, not out of a context."""
+    s = DialogEngine(load_pack(VENUES / "binjiang-museum")).new_session()
+    ranked = [Candidate("booking.party-size", 0.2, 0.3), Candidate("walk-in", 0.1, 0.1)]
+    s.select("booking.days-ahead", "zh")
+    assert s._own_followup_offered(ranked) == "booking.party-size"
+    assert s._own_followup_offered([Candidate("booking.party-size", 0.01, 0.01)]) is None
+    s.select("walk-in", "zh")
+    assert s._own_followup_offered(ranked) is None
+    s.reset()
+    assert s._own_followup_offered(ranked) is None

@@ -345,7 +345,7 @@ class Session:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
                 or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked) \
                 or self._agreed_offered(ranked, text, lang) or self._kind_read_elsewhere(text, lang) \
-                or self._read_alike_offered(ranked, text, lang) or self._question_after_story(ranked, text, lang)
+                or self._read_alike_offered(ranked, text, lang) or self._question_after_story(ranked, text, lang) or self._own_followup_offered(ranked)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -562,6 +562,13 @@ class Session:
         named = self.engine.reading_in_context(text, lang, self.context) or {}
         firsts = {max(r, key=lambda i: r[i]).split(".")[0] for r in (alone, named) if r}
         return offered[0] if firsts == {base} and base != self.context.split(".")[0] else None
+
+    def _own_followup_offered(self, ranked: list[Candidate]) -> str | None:
+        """An unsure question in a topic's context whose likeliest reading, close enough to offer, is one
+        of that topic's own follow-ups: that follow-up, as the conversation points to it (as it does in a
+        close call). "我一个人能帮他们几个都约上不" after booking ahead is the booking's party size."""
+        offered = self._suggestions(ranked)
+        return offered[0] if offered and self._leans_on_context(offered[0]) else None
 
     def _question_after_story(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
         """An unsure question told after a story ("我爸去年动了个手术 医药费能在这报吗"): when the clauses
