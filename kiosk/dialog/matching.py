@@ -418,7 +418,8 @@ class LexicalMatcher:
         """(topic or flow id, language) -> what it is about: the main words of the lexicon groups its
         title uses ("居民身份证办理" -> 身份证, "Housing provident fund withdrawal" -> housing provident fund),
         else the title itself; the (id, language) whose subject comes from the lexicon; and a short
-        phrase naming it: the subject's words in the title's order, else the shortest of its own
+        phrase naming it: the subject's words in the title's order (a word inside a longer one left out:
+        "特展门票", not "特展 特展门票 门票"), else the shortest of its own
         questions that its title holds and that is at least half the title ("빈장 옛 시가지 모형": "시가지
         모형"; "14 February" is too little of "Marriage on 20 May and 14 February" to name it)."""
         mains = {lang: {self.prepare(g[0], lang) for g in groups if g} for lang, groups in pack.synonym_groups.items()}
@@ -432,7 +433,7 @@ class LexicalMatcher:
                 subjects[(item.id, lang)] = found or frozenset([prepared.strip()])
                 if found:
                     nameable.add((item.id, lang))
-                    phrases[(item.id, lang)] = " ".join(sorted(found, key=prepared.find))
+                    phrases[(item.id, lang)] = " ".join(sorted(_outermost(found), key=prepared.find))
                 elif own := self._own_name(item.questions.get(lang, []), prepared, lang):
                     phrases[(item.id, lang)] = own
         return subjects, nameable, phrases
@@ -504,6 +505,11 @@ class LexicalMatcher:
 # Words that point back to the thing just talked about ("it", "它", "그거").
 POINTERS = {"en": {"it", "its", "it's", "they", "them", "this one", "that one"}, "zh": {"它", "这件", "那件"},
             "ko": {"그거", "그것", "거기", "그건"}}
+
+
+def _outermost(words: frozenset[str]) -> list[str]:
+    """``words`` less those inside a longer one of them."""
+    return [w for w in words if not any(w != other and w in other for other in words)]
 
 
 def points_back(text: str, lang: str) -> bool:
