@@ -345,7 +345,7 @@ class Session:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
                 or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked) \
                 or self._agreed_offered(ranked, text, lang) or self._kind_read_elsewhere(text, lang) \
-                or self._read_alike_offered(ranked, text, lang) or self._question_after_story(ranked, text, lang) or self._own_followup_offered(ranked)
+                or self._read_alike_offered(ranked, text, lang) or self._question_after_story(self._suggestions(ranked)[:1], text, lang) or self._own_followup_offered(ranked)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))
@@ -356,7 +356,8 @@ class Session:
             top, rival = rival, None  # "办下来要几天" after the transfer's tax: its how-long, not the ID card's
         if close and rival and not self._leans_on_context(top.intent) \
                 and calibrate(rival.score) >= self.engine.low_confidence:
-            return self._clarify(top, rival, lang)
+            told = self._question_after_story([top.intent, rival.intent], text, lang)
+            return self._answer(told, top.confidence, lang) if told else self._clarify(top, rival, lang)
         if self.engine.pack.flow(top.intent) is not None:  # its case named too ("身份证丢了"), or asked next
             return self._answer(self._case_named_in(top.intent, text, lang), top.confidence, lang)
         place = self._place_pointed_back(top.intent, text, lang) \
@@ -570,21 +571,22 @@ class Session:
         offered = self._suggestions(ranked)
         return offered[0] if offered and self._leans_on_context(offered[0]) else None
 
-    def _question_after_story(self, ranked: list[Candidate], text: str, lang: str) -> str | None:
-        """An unsure question told after a story ("我爸去年动了个手术 医药费能在这报吗"): when the clauses
-        before it are statements and the question read alone, without them, is sure and of the topic
-        first offered for the whole, that reading. The story's words ("手术") lean to questions the
-        venue does not answer; the question asked does not. None when an earlier clause asks ("护照能
-        加急不 下周就要出国": what follows is the reason, not the question)."""
-        offered = self._suggestions(ranked)
+    def _question_after_story(self, among: list[str], text: str, lang: str) -> str | None:
+        """A question told after a story ("我爸去年动了个手术 医药费能在这报吗") that is unsure, or a close
+        call, as a whole: when the clauses before it are statements and the question read alone, without
+        them, is sure and of a topic ``among`` the readings of the whole (the first offered, or the two
+        close ones), that reading. The story's words ("手术", "我带我妈来的") lean elsewhere; the question
+        asked does not. None when an earlier clause asks ("护照能加急不 下周就要出国": what follows is
+        the reason, not the question)."""
         parts = clauses(text, lang)
-        for k in range(1, len(parts) if offered else 0):
+        for k in range(1, len(parts) if among else 0):
             if asks(parts[k - 1], lang):
                 return None
             alone = self.engine.matcher.rank(" ".join(parts[k:]), lang, self.context)
             if alone and alone[0].confidence >= self.engine.low_confidence:
                 sure = alone[0].confidence >= self.engine.QUESTION_ALONE_FROM
-                return alone[0].intent if sure and alone[0].intent.split(".")[0] == offered[0].split(".")[0] else None
+                of_whole = alone[0].intent.split(".")[0] in {intent.split(".")[0] for intent in among}
+                return alone[0].intent if sure and of_whole else None
         return None
 
     def _kind_read_elsewhere(self, text: str, lang: str) -> str | None:
