@@ -345,7 +345,8 @@ class Session:
             named = self._named_case(ranked, text, lang) or self._urgent(ranked) \
                 or self._own_place_offered(ranked, text, lang) or self._case_in_context_offered(ranked) \
                 or self._agreed_offered(ranked, text, lang) or self._kind_read_elsewhere(text, lang) \
-                or self._read_alike_offered(ranked, text, lang) or self._question_after_story(self._suggestions(ranked)[:1], text, lang) or self._own_followup_offered(ranked)
+                or self._read_alike_offered(ranked, text, lang) \
+                or self._question_after_story(self._suggestions(ranked)[:1], text, lang) or self._own_followup_offered(ranked)
             if named:
                 return self._answer(named, ranked[0].confidence, lang)
             return self._not_understood(lang, self._suggestions(ranked))

@@ -114,7 +114,6 @@ def stemmed(text: str, lang: str) -> str:
     return " ".join(en_stem(w) for w in words.split()) if lang == "en" else words
 
 
-
 # What ends a clause: punctuation, and in Chinese a space too (typed between clauses, or where the
 # recogniser heard a pause: see kiosk.speech.asr.join_segments); English and Korean space their words.
 _CLAUSE_END = {"zh": re.compile(r"[\s,，、。.？?！!；;：:]+")}
