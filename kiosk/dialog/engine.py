@@ -579,8 +579,10 @@ class Session:
         close ones), that reading. The story's words ("手术", "我带我妈来的") lean elsewhere; the question
         asked does not. None when an earlier clause asks ("护照能加急不 下周就要出国": what follows is
         the reason, not the question)."""
+        if not among:
+            return None
         parts = clauses(text, lang)
-        for k in range(1, len(parts) if among else 0):
+        for k in range(1, len(parts)):
             if asks(parts[k - 1], lang):
                 return None
             alone = self.engine.matcher.rank(" ".join(parts[k:]), lang, self.context)
